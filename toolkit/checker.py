@@ -1,0 +1,80 @@
+"""The checker: file -> table -> prepared frame -> engine -> findings -> Report."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.config import Settings, load_settings
+from toolkit.contract import load_contract
+from toolkit.engines import ENGINES, Failures
+from toolkit.errors import ToolkitError
+from toolkit.io import LINE, read_table
+from toolkit.prepare import prepare
+from toolkit.report import Finding, Report
+from toolkit.rules import all_rules
+from toolkit.rules.base import ROW, Context, Rule
+
+
+def validate(path: str | Path, settings: Settings | None = None, engine: str = "pandera") -> Report:
+    """Check one CSV file against every enabled rule. Raises ToolkitError when unusable."""
+    path = Path(path)
+    settings = settings or load_settings(data_path=path)
+    ctx = Context(contract=load_contract(), settings=settings)
+    table = read_table(path)
+    frame = prepare(table, ctx)
+    rules = tuple(rule for rule in all_rules(ctx.contract) if settings.enabled(rule.id))
+    failures = _engine(engine)(ctx, frame, rules)
+    findings = explain(ctx, frame, rules, failures)
+    return Report(
+        file=str(path),
+        rows=table.rows,
+        findings=findings,
+        rule_order=tuple(spec.id for spec in ctx.contract.rules),
+    )
+
+
+def _engine(name: str):  # type: ignore[no-untyped-def]
+    if name not in ENGINES:
+        raise ToolkitError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
+    return importlib.import_module(f"toolkit.engines.{name}_engine").run
+
+
+def explain(
+    ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], failures: list[Failures]
+) -> tuple[Finding, ...]:
+    """Findings for the failing rows, ordered by line, then rule, then column."""
+    by_id = {rule.id: rule for rule in rules}
+    order = {rule.id: i for i, rule in enumerate(rules)}
+    columns = {name: i for i, name in enumerate(ctx.contract.names)}
+    findings: list[tuple[tuple[int, int, int], Finding]] = []
+    for failure in failures:
+        rule = by_id[failure.rule]
+        failed = frame.filter(pl.col(ROW).is_in(failure.rows.implode()))
+        lines = (
+            dict(
+                zip(frame[ROW].gather(failure.rows), frame[LINE].gather(failure.rows), strict=True)
+            )
+            if False
+            else None
+        )
+        del lines
+        for item in rule.explain(ctx, frame, failed, failure.column):
+            row = frame.row(item[ROW], named=True)
+            finding = Finding(
+                rule=rule.id,
+                severity=ctx.settings.severity(rule.id),
+                line=row[LINE],
+                record_id=row["record_id"],
+                event_id=row["event_id"],
+                column=item["column"],
+                value=item["value"],
+                message=item["message"],
+                suggestion=item["suggestion"],
+            )
+            key = (finding.line, order[rule.id], columns.get(finding.column or "", -1))
+            findings.append((key, finding))
+    findings.sort(key=lambda kv: kv[0])
+    return tuple(f for _, f in findings)

@@ -1,0 +1,206 @@
+"""Settings: contract defaults < [tool.event-toolkit] in pyproject.toml (or --config) < flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from toolkit.contract import SEVERITIES, Contract, load_contract
+from toolkit.errors import ConfigError
+
+TABLE = "tool.event-toolkit"
+KEYS = ("date_min", "date_max", "about_tolerance", "vocabularies", "rules", "gazetteer")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run of the checker depends on besides the data."""
+
+    date_min: dt.date
+    date_max: dt.date
+    about_tolerance: float
+    vocabularies: dict[str, tuple[str, ...]]
+    severities: dict[str, str]
+    gazetteer: tuple[Path, ...] = ()
+    source: str = "defaults"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def severity(self, rule_id: str) -> str:
+        return self.severities[rule_id]
+
+    def enabled(self, rule_id: str) -> bool:
+        return self.severities[rule_id] != "off"
+
+
+def default_settings(contract: Contract | None = None, today: dt.date | None = None) -> Settings:
+    contract = contract or load_contract()
+    params = contract.params
+    return Settings(
+        date_min=_date("date_min", params["date_min"], today),
+        date_max=_date("date_max", params["date_max"], today),
+        about_tolerance=float(params["about_tolerance"]),
+        vocabularies=dict(contract.vocabularies),
+        severities={spec.id: spec.severity for spec in contract.rules},
+    )
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.event-toolkit] table, searching upward."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file() and _table(path, _load_toml(path), required=False) is not None:
+            return path
+    return None
+
+
+def load_settings(
+    *,
+    data_path: Path | None = None,
+    config_path: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Settings:
+    """Resolve settings for validating *data_path*; *overrides* are command-line values."""
+    settings = default_settings(today=today)
+    if config_path is not None:
+        if not config_path.is_file():
+            raise ConfigError(f"{config_path}: config file not found")
+        settings = apply(settings, _config_table(config_path), config_path, today)
+    elif data_path is not None and (found := find_pyproject(data_path)) is not None:
+        settings = apply(settings, _config_table(found), found, today)
+    if overrides:
+        settings = apply(settings, overrides, None, today)
+    if settings.date_min > settings.date_max:
+        raise ConfigError(f"date_min {settings.date_min} is after date_max {settings.date_max}")
+    return settings
+
+
+def apply(
+    settings: Settings, table: dict[str, Any], origin: Path | None, today: dt.date | None = None
+) -> Settings:
+    """Return *settings* with the keys of *table* applied; ConfigError names a bad key."""
+    where = f"{origin}: [{TABLE}]" if origin else "option"
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where} {key}: unknown key (known: {', '.join(KEYS)})")
+        if value is None:
+            continue
+        label = f"{where} {key}"
+        if key in ("date_min", "date_max"):
+            changes[key] = _date(label, value, today)
+        elif key == "about_tolerance":
+            changes[key] = _tolerance(label, value)
+        elif key == "vocabularies":
+            changes[key] = _vocabularies(label, value, settings.vocabularies)
+        elif key == "rules":
+            changes["severities"] = _severities(label, value, settings.severities)
+        elif key == "gazetteer":
+            base = origin.parent if origin else Path.cwd()
+            changes[key] = settings.gazetteer + _paths(label, value, base)
+    if origin is not None:
+        changes["source"] = str(origin)
+    return replace(settings, **changes)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _table(path: Path, raw: dict[str, Any], *, required: bool) -> dict[str, Any] | None:
+    table = raw.get("tool", {}).get("event-toolkit")
+    if table is None:
+        if path.name == "pyproject.toml" and not required:
+            return None
+        if path.name != "pyproject.toml":
+            return raw  # a dedicated config file may hold the keys at top level
+        raise ConfigError(f"{path}: no [{TABLE}] table")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{TABLE}] must be a table")
+    return table
+
+
+def _config_table(path: Path) -> dict[str, Any]:
+    table = _table(path, _load_toml(path), required=True)
+    assert table is not None
+    return table
+
+
+def _date(label: str, value: object, today: dt.date | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        if value.strip().lower() == "today":
+            return today or dt.date.today()
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{label}: {value!r} is not a YYYY-MM-DD date (or 'today')")
+
+
+def _tolerance(label: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"{label}: {value!r} is not a number")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{label}: {value!r} is not a number") from None
+    if not 0 <= number < 1:
+        raise ConfigError(f"{label}: {number} must be at least 0 and below 1")
+    return number
+
+
+def _vocabularies(
+    label: str, value: object, current: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label}: must be a table of lists")
+    merged = dict(current)
+    for name, words in value.items():
+        if name not in current:
+            raise ConfigError(f"{label}.{name}: unknown vocabulary (known: {', '.join(current)})")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            raise ConfigError(f"{label}.{name}: must be a non-empty list of strings")
+        fixed = {"role": current["role"], "count_qualifier": current["count_qualifier"]}
+        if name in fixed and not set(words) <= set(fixed[name]):
+            extra = sorted(set(words) - set(fixed[name]))
+            raise ConfigError(
+                f"{label}.{name}: {', '.join(extra)} cannot be added; "
+                f"the checker gives meaning only to {', '.join(fixed[name])}"
+            )
+        if name == "role" and set(words) != set(current["role"]):
+            raise ConfigError(f"{label}.role: must be exactly total and part")
+        merged[name] = tuple(words)
+    return merged
+
+
+def _severities(label: str, value: object, current: dict[str, str]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label}: must be a table of rule = severity")
+    merged = dict(current)
+    for rule_id, severity in value.items():
+        if rule_id not in current:
+            raise ConfigError(f"{label}.{rule_id}: unknown rule id")
+        if severity not in SEVERITIES:
+            raise ConfigError(
+                f"{label}.{rule_id}: {severity!r} is not one of {', '.join(SEVERITIES)}"
+            )
+        merged[rule_id] = str(severity)
+    return merged
+
+
+def _paths(label: str, value: object, base: Path) -> tuple[Path, ...]:
+    items = [value] if isinstance(value, str | Path) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(v, str | Path) for v in items):
+        raise ConfigError(f"{label}: must be a path or a list of paths")
+    return tuple(p if (p := Path(v)).is_absolute() else base / p for v in items)

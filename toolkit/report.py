@@ -1,0 +1,86 @@
+"""Finding and Report: the checker's output, independent of any format."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+FINDING_FIELDS = (
+    "rule",
+    "severity",
+    "line",
+    "record_id",
+    "event_id",
+    "column",
+    "value",
+    "message",
+    "suggestion",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule broken by one record (or one event, anchored at a record)."""
+
+    rule: str
+    severity: str  # "error" | "warning"
+    line: int  # physical line where the record starts; the header is line 1
+    record_id: str | None
+    event_id: str | None
+    column: str | None
+    value: str | None
+    message: str
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Report:
+    """All findings for one file."""
+
+    file: str
+    rows: int
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    rule_order: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        counts = Counter(f.rule for f in self.findings)
+        order = {rule: i for i, rule in enumerate(self.rule_order)}
+        return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape."""
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "valid": self.valid,
+            "summary": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.by_rule},
+            "failures": [f.to_dict() for f in self.findings],
+        }
+
+    def flatten(
+        self, fields: tuple[str, ...] = ("line", "rule", "column")
+    ) -> list[tuple[Any, ...]]:
+        """Findings as plain tuples of the chosen fields: one-line assertions in tests."""
+        return [tuple(getattr(f, name) for name in fields) for f in self.findings]
+
+
+def exit_code(reports: list[Report]) -> int:
+    """0 when no report has an error (warnings allowed), else 1."""
+    return 0 if all(r.valid for r in reports) else 1

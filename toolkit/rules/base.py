@@ -1,0 +1,119 @@
+"""What a rule is. Each rule keeps together its id, its check and its explanation.
+
+A rule's *check* is a polars expression (or a lazy computation) over the prepared frame
+that is True where a row passes; the engines run it. Its *explain* turns the failing rows
+into findings (message, suggestion), only ever for the failing rows. The catalogue entry
+(severity, message template) comes from schemas/contract.toml via ``spec``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import polars as pl
+
+from toolkit.contract import Contract, RuleSpec
+from toolkit.io import LINE
+
+if TYPE_CHECKING:
+    from toolkit.config import Settings
+    from toolkit.gazetteer import Gazetteer
+
+ROW = "__row"  # position of the row in the prepared frame
+EXPLAIN_COLUMNS = ("__row", "column", "value", "message", "suggestion")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules may depend on besides the data: contract, settings, gazetteer."""
+
+    contract: Contract
+    settings: Settings
+    extra_gazetteers: tuple[Any, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        from toolkit.gazetteer import Gazetteer
+
+        base = Gazetteer.default()
+        return base.extended(list(self.settings.gazetteer)) if self.settings.gazetteer else base
+
+    def vocabulary(self, column: str) -> tuple[str, ...]:
+        name = self.contract.column(column).vocabulary
+        assert name is not None, column
+        return self.settings.vocabularies[name]
+
+
+class Rule(ABC):
+    """A rule: stable id, the columns it checks, its check, its explanation."""
+
+    id: ClassVar[str]
+
+    def __init__(self, spec: RuleSpec) -> None:
+        self.spec = spec
+
+    @abstractmethod
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        """The columns checked one by one; None for a rule over whole rows or events."""
+
+    @abstractmethod
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        """One boolean column per row: True (or null) where the row passes."""
+
+    @abstractmethod
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        """Findings for the *failed* rows (a slice of *frame* with ROW): dicts with
+        __row, column, value, message, suggestion."""
+
+    # helpers shared by the rule families -------------------------------------------------
+    def message(self, **fields: Any) -> str:
+        return self.spec.message.format(**fields)
+
+    @staticmethod
+    def passes(frame: pl.LazyFrame, expr: pl.Expr) -> pl.LazyFrame:
+        return frame.select(expr.fill_null(True).alias("passes"))
+
+
+def cell_findings(
+    rule: Rule,
+    failed: pl.DataFrame,
+    column: str,
+    build: Any,
+) -> list[dict[str, Any]]:
+    """One finding per failed row of a one-column rule; build(row) -> (message, suggestion)."""
+    out: list[dict[str, Any]] = []
+    for row in failed.iter_rows(named=True):
+        message, suggestion = build(row)
+        out.append(
+            {
+                ROW: row[ROW],
+                "column": column,
+                "value": row[column],
+                "message": message,
+                "suggestion": suggestion,
+            }
+        )
+    return out
+
+
+def lines_text(lines: list[int]) -> str:
+    """'3, 4, 5, 9' -> '3-5, 9': compact line lists for messages."""
+    ordered = sorted(set(lines))
+    parts: list[str] = []
+    start = prev = ordered[0] if ordered else 0
+    for line in [*ordered[1:], None]:
+        if line is not None and line == prev + 1:
+            prev = line
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if line is not None:
+            start = prev = line
+    return ", ".join(parts) if ordered else ""
+
+
+__all__ = ["EXPLAIN_COLUMNS", "LINE", "ROW", "Context", "Rule", "cell_findings", "lines_text"]

@@ -1,0 +1,93 @@
+"""Rules on dates: date.range, date.order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from toolkit.rules.base import Context, Rule, cell_findings
+from toolkit.rules.parsing import typed
+
+# date.order: for each column, the comparisons that must hold, as
+# (operator the column must NOT satisfy against the other column, relation word, other column)
+_ORDER: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "event_date": (("gt", "after", "published_date"),),
+    "event_date_end": (
+        ("lt", "before", "event_date"),
+        ("gt", "after", "published_date"),
+    ),
+}
+
+
+class DateRange(Rule):
+    id = "date.range"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return ctx.contract.of_type("date")
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        assert column is not None
+        value = pl.col(typed(column))
+        low, high = ctx.settings.date_min, ctx.settings.date_max
+        return self.passes(frame, value.is_between(pl.lit(low), pl.lit(high), closed="both"))
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        assert column is not None
+        low, high = ctx.settings.date_min.isoformat(), ctx.settings.date_max.isoformat()
+        return cell_findings(
+            self,
+            failed,
+            column,
+            lambda row: (
+                self.message(column=column, value=row[column], date_min=low, date_max=high),
+                None,
+            ),
+        )
+
+
+class DateOrder(Rule):
+    id = "date.order"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return tuple(_ORDER)
+
+    @staticmethod
+    def _broken(column: str, op: str, other: str) -> pl.Expr:
+        mine, theirs = pl.col(typed(column)), pl.col(typed(other))
+        return mine > theirs if op == "gt" else mine < theirs
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        assert column is not None
+        broken = pl.any_horizontal(
+            [self._broken(column, op, other).fill_null(False) for op, _, other in _ORDER[column]]
+        )
+        return self.passes(frame, ~broken)
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        assert column is not None
+        flags = failed.select(
+            [
+                self._broken(column, op, other).fill_null(False).alias(f"{i}")
+                for i, (op, _, other) in enumerate(_ORDER[column])
+            ]
+        )
+
+        def build(row: dict[str, Any]) -> tuple[str, str | None]:
+            index = next(i for i, flag in enumerate(flags.row(row["__pos"])) if flag)
+            _, relation, other = _ORDER[column][index]
+            message = self.message(
+                column=column,
+                value=row[column],
+                relation=relation,
+                other_column=other,
+                other_value=row[other],
+            )
+            return message, None
+
+        positioned = failed.with_row_index("__pos")
+        return cell_findings(self, positioned, column, build)

@@ -1,0 +1,160 @@
+"""Typed views of the text cells, shared by every rule: dates, counts, count intervals.
+
+A cell that does not parse becomes null here, so only value.type judges it and every
+other rule skips it. Suggestions for unparseable cells are made only where certain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+COUNT_RE = r"^\d+$"
+INF = float("inf")
+
+
+def typed(column: str) -> str:
+    """Name of the parsed companion of a date or count column."""
+    return f"__{column}"
+
+
+def lo(column: str = "count") -> str:
+    return f"__{column}_lo"
+
+
+def hi(column: str = "count") -> str:
+    return f"__{column}_hi"
+
+
+def parse_date(column: str) -> pl.Expr:
+    raw = pl.col(column)
+    parsed = raw.str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(raw.str.contains(DATE_RE)).then(parsed).otherwise(None).alias(typed(column))
+
+
+def parse_count(column: str) -> pl.Expr:
+    raw = pl.col(column)
+    value = raw.str.to_integer(strict=False).cast(pl.Int64, strict=False)
+    return pl.when(raw.str.contains(COUNT_RE)).then(value).otherwise(None).alias(typed(column))
+
+
+def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr]:
+    """[lo, hi] of people the stated count allows; whole people, hi may be +inf.
+
+    exact n=[n,n]; about n=[ceil(n(1-t)), floor(n(1+t))]; at_least n=[n,inf);
+    more_than n=[n+1,inf); at_most n=[0,n]; fewer_than n=[0,n-1]. Unknown qualifiers
+    (value.enum reports them) give null, so no sum is judged on them.
+    """
+    n = pl.col(typed(count)).cast(pl.Float64)
+    q = pl.col(qualifier).fill_null("exact")
+    about_lo = (n * (1 - tolerance)).round(9).ceil()
+    about_hi = (n * (1 + tolerance)).round(9).floor()
+    low = (
+        pl.when(q == "exact").then(n)
+        .when(q == "about").then(about_lo)
+        .when(q == "at_least").then(n)
+        .when(q == "more_than").then(n + 1)
+        .when(q.is_in(["at_most", "fewer_than"])).then(pl.lit(0.0))
+        .otherwise(None)
+    )  # fmt: skip
+    high = (
+        pl.when(q == "exact").then(n)
+        .when(q == "about").then(about_hi)
+        .when(q.is_in(["at_least", "more_than"])).then(pl.lit(INF))
+        .when(q == "at_most").then(n)
+        .when(q == "fewer_than").then(n - 1)
+        .otherwise(None)
+    )  # fmt: skip
+    return [low.alias(lo(count)), high.alias(hi(count))]
+
+
+def format_count(n: float) -> str:
+    return f"{int(n):,}"
+
+
+def format_interval(low: float, high: float) -> str:
+    if high == INF:
+        return f"{format_count(low)} or more"
+    if low == high:
+        return format_count(low)
+    return f"{format_count(low)}-{format_count(high)}"
+
+
+# ------------------------------------------------------------------ certain suggestions
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_QUALIFIER_WORDS = {
+    "about": "about", "some": "about", "around": "about", "approximately": "about",
+    "approx": "about", "roughly": "about", "nearly": "about", "almost": "about",
+    "circa": "about", "ca": "about", "~": "about",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "more than": "more_than", "over": "more_than", "above": "more_than", "upwards of": "more_than",
+    "at most": "at_most", "up to": "at_most", "no more than": "at_most",
+    "fewer than": "fewer_than", "less than": "fewer_than", "under": "fewer_than",
+    "below": "fewer_than",
+}  # fmt: skip
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_QUALIFIED = re.compile(
+    r"^(?P<word>"
+    + "|".join(sorted(map(re.escape, _QUALIFIER_WORDS), key=len, reverse=True))
+    + r")\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\+?$",
+    re.IGNORECASE,
+)
+
+
+def suggest_count(value: str) -> str | None:
+    """A certain correction of a count cell, or None. '1,037' -> '1037'."""
+    text = value.strip()
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if re.fullmatch(r"\d+", text):
+        return text
+    if (m := _QUALIFIED.match(text)) is not None:
+        n = m["n"].replace(",", "")
+        return f"{n} (count_qualifier={_QUALIFIER_WORDS[m['word'].lower()]})"
+    return None
+
+
+def suggest_date(value: str) -> str | None:
+    """A certain correction of a date cell, or None. '07.07.2021' -> '2021-07-07'."""
+    text = value.strip()
+    patterns: list[tuple[str, tuple[str, str, str]]] = [
+        (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", ("3", "2", "1")),  # day-first dotted (DD.MM.YYYY)
+        (r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", ("1", "2", "3")),
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", ("1", "2", "3")),
+    ]
+    for pattern, (y, m, d) in patterns:
+        if (match := re.fullmatch(pattern, text)) is not None:
+            return _iso(match[int(y)], match[int(m)], match[int(d)])
+    words = re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})", text)
+    if words and words[2].lower() in _MONTHS:
+        return _iso(words[3], str(_MONTHS[words[2].lower()]), words[1])
+    words = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", text)
+    if words and words[1].lower() in _MONTHS:
+        return _iso(words[3], str(_MONTHS[words[1].lower()]), words[2])
+    slash = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if slash and (int(slash[1]) > 12 or int(slash[2]) > 12 or slash[1] == slash[2]):
+        day, month = (slash[1], slash[2]) if int(slash[1]) > 12 else (slash[2], slash[1])
+        return _iso(slash[3], month, day)
+    return None
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None

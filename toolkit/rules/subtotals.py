@@ -1,0 +1,116 @@
+"""Rules on an event's counts: subtotal.total, subtotal.sum (counts are intervals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from toolkit.io import LINE
+from toolkit.rules.base import ROW, Context, Rule, lines_text
+from toolkit.rules.events import EVENT, is_total
+from toolkit.rules.parsing import format_interval, hi, lo
+
+
+def _first_total() -> pl.Expr:
+    return pl.col(ROW).filter(is_total()).min().over(EVENT)
+
+
+def _event_rows(frame: pl.DataFrame, events: pl.Series) -> pl.DataFrame:
+    return frame.filter(pl.col(EVENT).is_in(events.implode()))
+
+
+def _finding(row: dict[str, Any], message: str, suggestion: str | None = None) -> dict[str, Any]:
+    return {
+        ROW: row[ROW],
+        "column": "count",
+        "value": row["count"],
+        "message": message,
+        "suggestion": suggestion,
+    }
+
+
+class OneTotal(Rule):
+    id = "subtotal.total"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return (None,)
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        totals = is_total().sum().over(EVENT)
+        broken = (totals > 1) & (pl.col(ROW) == _first_total())
+        return self.passes(frame, pl.col(EVENT).is_null() | ~broken)
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        rows = _event_rows(frame, failed[EVENT]).filter(is_total())
+        lines = rows.group_by(EVENT).agg(pl.col(LINE).sort())
+        lines_of = dict(zip(lines[EVENT], lines[LINE].to_list(), strict=True))
+        out = []
+        for row in failed.iter_rows(named=True):
+            event_lines = lines_of[row[EVENT]]
+            message = self.message(
+                event_id=row[EVENT], n_totals=len(event_lines), lines=lines_text(event_lines)
+            )
+            out.append({**_finding(row, message), "column": "role", "value": row["role"]})
+        return out
+
+
+class PartsAddUp(Rule):
+    id = "subtotal.sum"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return (None,)
+
+    @staticmethod
+    def _sums() -> list[pl.Expr]:
+        part = pl.col("role") == "part"
+        return [
+            pl.col(lo()).filter(part).sum().over(EVENT).alias("__parts_lo"),
+            pl.col(hi()).filter(part).sum().over(EVENT).alias("__parts_hi"),
+            pl.col(lo()).filter(part).null_count().over(EVENT).alias("__parts_unknown"),
+            part.sum().over(EVENT).alias("__parts"),
+            is_total().sum().over(EVENT).alias("__totals"),
+        ]
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        judged = (
+            is_total()
+            & (pl.col("__totals") == 1)
+            & (pl.col("__parts") > 0)
+            & (pl.col("__parts_unknown") == 0)
+            & pl.col(lo()).is_not_null()
+        )
+        apart = (pl.col("__parts_lo") > pl.col(hi())) | (pl.col("__parts_hi") < pl.col(lo()))
+        broken = judged & apart
+        return frame.with_columns(self._sums()).select(
+            (pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes")
+        )
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        rows = _event_rows(frame, failed[EVENT]).with_columns(self._sums())
+        parts = rows.filter(pl.col("role") == "part").group_by(EVENT).agg(pl.col(LINE).sort())
+        lines_of = dict(zip(parts[EVENT], parts[LINE].to_list(), strict=True))
+        totals = rows.filter(is_total())
+        out = []
+        for row in totals.iter_rows(named=True):
+            message = self.message(
+                parts=format_interval(row["__parts_lo"], row["__parts_hi"]),
+                total=_stated(row),
+                lines=lines_text(lines_of[row[EVENT]]),
+            )
+            out.append(_finding(row, message))
+        return out
+
+
+def _stated(row: dict[str, Any]) -> str:
+    """The total as stated, with its interval where the qualifier widens it."""
+    interval = format_interval(row[lo()], row[hi()])
+    qualifier = row["count_qualifier"] or "exact"
+    if qualifier == "exact":
+        return interval
+    stated = f"{qualifier.replace('_', ' ')} {int(row['__count']):,}"
+    return f"{stated} ({interval})"

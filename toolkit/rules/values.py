@@ -1,0 +1,142 @@
+"""Rules on single cells: value.required, value.type, value.enum, record_id.unique."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from rapidfuzz import process
+
+from toolkit.io import LINE
+from toolkit.rules.base import Context, Rule, cell_findings
+from toolkit.rules.parsing import COUNT_RE, DATE_RE, suggest_count, suggest_date, typed
+
+_QUALIFIER_SYNONYMS = {
+    "some": "about", "around": "about", "approximately": "about", "roughly": "about",
+    "nearly": "about", "circa": "about", "over": "more_than", "above": "more_than",
+    "under": "fewer_than", "less_than": "fewer_than", "up_to": "at_most",
+    "no_more_than": "at_most", "no_fewer_than": "at_least", "minimum": "at_least",
+}  # fmt: skip
+
+
+class Required(Rule):
+    id = "value.required"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return ctx.contract.required
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        assert column is not None
+        return self.passes(frame, pl.col(column).is_not_null() & (pl.col(column) != ""))
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        assert column is not None
+        return cell_findings(self, failed, column, lambda row: (self.message(column=column), None))
+
+
+class ValueType(Rule):
+    id = "value.type"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return ctx.contract.of_type("date") + ctx.contract.of_type("count")
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        assert column is not None
+        raw = pl.col(column)
+        return self.passes(frame, raw.is_null() | (raw == "") | pl.col(typed(column)).is_not_null())
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        assert column is not None
+        is_date = ctx.contract.column(column).type == "date"
+        expected = "a real YYYY-MM-DD date" if is_date else "a non-negative integer literal"
+        suggest = suggest_date if is_date else suggest_count
+
+        def build(row: dict[str, Any]) -> tuple[str, str | None]:
+            value = row[column]
+            return self.message(column=column, value=value, expected=expected), suggest(value)
+
+        return cell_findings(self, failed, column, build)
+
+
+class Enum(Rule):
+    id = "value.enum"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return ctx.contract.of_type("enum")
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        assert column is not None
+        raw = pl.col(column)
+        return self.passes(frame, raw.is_null() | raw.is_in(list(ctx.vocabulary(column))))
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        assert column is not None
+        allowed = ctx.vocabulary(column)
+
+        def build(row: dict[str, Any]) -> tuple[str, str | None]:
+            value = row[column]
+            message = self.message(column=column, value=value, allowed=", ".join(allowed))
+            return message, suggest_word(value, allowed)
+
+        return cell_findings(self, failed, column, build)
+
+
+def suggest_word(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The vocabulary word meant by *value*, when that is clear."""
+    key = "_".join(value.strip().lower().replace("-", " ").split())
+    if key in allowed:
+        return key
+    if _QUALIFIER_SYNONYMS.get(key) in allowed:
+        return _QUALIFIER_SYNONYMS[key]
+    best = process.extractOne(key, allowed, score_cutoff=70)
+    if best is None:
+        best = process.extractOne(key, allowed, scorer=_partial, score_cutoff=90)
+    return None if best is None else str(best[0])
+
+
+def _partial(a: str, b: str, **_: Any) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.partial_ratio(a, b)) if len(a) >= 5 else 0.0
+
+
+class UniqueRecordId(Rule):
+    id = "record_id.unique"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return ("record_id",)
+
+    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        ids = pl.col("record_id")
+        return self.passes(frame, ids.is_null() | ids.is_first_distinct())
+
+    def explain(
+        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
+    ) -> list[dict[str, Any]]:
+        ids = failed["record_id"].unique()
+        first = (
+            frame.lazy()
+            .filter(pl.col("record_id").is_in(ids.implode()))
+            .group_by("record_id")
+            .agg(pl.col(LINE).min())
+            .collect()
+        )
+        first_line = dict(zip(first["record_id"], first[LINE], strict=True))
+        return cell_findings(
+            self,
+            failed,
+            "record_id",
+            lambda row: (
+                self.message(value=row["record_id"], first_line=first_line[row["record_id"]]),
+                None,
+            ),
+        )
+
+
+__all__ = ["COUNT_RE", "DATE_RE", "Enum", "Required", "UniqueRecordId", "ValueType"]
