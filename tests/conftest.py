@@ -1,0 +1,61 @@
+"""Shared test helpers: paths to the shipped fixtures and a writer for small CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "fixtures" / "real"
+COLUMNS = (
+    "record_id", "event_id", "role", "source", "source_url", "published_date", "event_date",
+    "event_date_end", "event_type", "actor", "country", "admin1", "admin2", "location",
+    "count", "count_qualifier", "quote",
+)  # fmt: skip
+
+# A valid total row of the seed article's 1,037 event; tests override what they need.
+BASE = {
+    "record_id": "r1", "event_id": "e1", "role": "total", "source": "Sputnik International",
+    "source_url": "", "published_date": "2021-07-07", "event_date": "2021-07-05",
+    "event_date_end": "", "event_type": "border_crossing", "actor": "Afghan government forces",
+    "country": "Tajikistan", "admin1": "", "admin2": "", "location": "", "count": "1037",
+    "count_qualifier": "", "quote": "",
+}  # fmt: skip
+
+
+def csv_text(rows: Iterable[Mapping[str, str]], columns: Iterable[str] = COLUMNS) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def rows(*overrides: Mapping[str, str]) -> list[dict[str, str]]:
+    """Rows built on BASE, each its own event: record_id r1, r2, ..., event_id e1, e2, ...
+    unless given."""
+    return [
+        {**BASE, "record_id": f"r{i}", "event_id": f"e{i}", **o}
+        for i, o in enumerate(overrides, start=1)
+    ]
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """write_csv(rows, name=..., columns=...) -> path of a CSV under tmp_path."""
+
+    def write(
+        data: Iterable[Mapping[str, str]],
+        name: str = "events.csv",
+        columns: Iterable[str] = COLUMNS,
+    ) -> Path:
+        path = tmp_path / name
+        path.write_text(csv_text(data, columns), encoding="utf-8")
+        return path
+
+    return write
