@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit.config import Settings, load_settings
 from toolkit.contract import load_contract
 from toolkit.engines import ENGINES, Failures
 from toolkit.errors import ToolkitError
-from toolkit.io import LINE, read_table
+from toolkit.io import LINE, Table, read_table, table_from_frame
 from toolkit.prepare import prepare
 from toolkit.report import Finding, Report
 from toolkit.rules import all_rules
@@ -22,14 +26,28 @@ def validate(path: str | Path, settings: Settings | None = None, engine: str = "
     """Check one CSV file against every enabled rule. Raises ToolkitError when unusable."""
     path = Path(path)
     settings = settings or load_settings(data_path=path)
+    return check_table(read_table(path), settings, engine)
+
+
+def validate_frame(
+    frame: pd.DataFrame | pl.DataFrame,
+    settings: Settings | None = None,
+    engine: str = "pandera",
+    name: str = "<frame>",
+) -> Report:
+    """Check an in-memory table (pandas or polars); lines count as if written to CSV
+    with a header row (the first record is line 2)."""
+    return check_table(table_from_frame(frame, name), settings or load_settings(), engine)
+
+
+def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:
     ctx = Context(contract=load_contract(), settings=settings)
-    table = read_table(path)
     frame = prepare(table, ctx)
     rules = tuple(rule for rule in all_rules(ctx.contract) if settings.enabled(rule.id))
     failures = _engine(engine)(ctx, frame, rules)
     findings = explain(ctx, frame, rules, failures)
     return Report(
-        file=str(path),
+        file=str(table.path),
         rows=table.rows,
         findings=findings,
         rule_order=tuple(spec.id for spec in ctx.contract.rules),

@@ -13,6 +13,7 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +61,16 @@ def read_table(path: Path) -> Table:
         pl.Series(LINE, starts[keep], dtype=pl.Int64)
     )
     return Table(path=path, header=header, frame=frame)
+
+
+def table_from_frame(frame: Any, name: str = "<frame>") -> Table:
+    """A Table from an in-memory pandas or polars frame; every cell becomes text."""
+    if not isinstance(frame, pl.DataFrame):
+        frame = pl.from_pandas(frame.astype("string"))
+    header = tuple(str(c) for c in frame.columns)
+    text = frame.select(pl.all().cast(pl.String))
+    lines = pl.int_range(2, text.height + 2, dtype=pl.Int64, eager=True).alias(LINE)
+    return Table(path=Path(name), header=header, frame=text.with_columns(lines))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -141,7 +152,8 @@ def _scan_records(
 
 def _ends_with_cr(buf: npt.NDArray[np.uint8], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     before = np.clip(ends - 1, 0, max(buf.size - 1, 0))
-    return (buf[before] == ord("\r")).astype(np.int64)
+    flags: npt.NDArray[np.int64] = (buf[before] == ord("\r")).astype(np.int64)
+    return flags
 
 
 def _quotes_at_cell_edges(buf: npt.NDArray[np.uint8], quotes: npt.NDArray[np.int64]) -> bool:

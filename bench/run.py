@@ -1,0 +1,274 @@
+"""Benchmark ``validate`` against a pandas read of the same file, as whole processes.
+
+    python bench/run.py [--rows N] [--repeat K] [--seed S] [--engine NAME ...]
+
+Generates ``bench/out/events_<N>.csv`` if it is missing (bench/generate.py), then times
+each command in ``commands()`` as a subprocess: wall clock, best of K runs, and the peak
+RSS of that very child (``os.wait4`` returns the rusage of the one process waited for, so
+no delta of RUSAGE_CHILDREN is needed). Prints a table, the findings ``validate`` reported
+per rule, and PASS/FAIL per target. Always exits 0: it is a benchmark, not a test.
+
+To time another command, add a ``Timed`` to ``commands()`` (or pass ``--engine gx`` to
+time ``validate --engine gx`` beside the default engine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+PYTHON = sys.executable
+
+BASELINE = "pandas.read_csv"
+MAX_RATIO = 1.0  # validate seconds / baseline seconds
+MAX_PEAK_PER_SIZE = 4.0  # validate peak RSS / file size
+MAX_HELP_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One command to time; *report* is the JSON report it writes, if any."""
+
+    name: str
+    argv: list[str]
+    report: Path | None = None  # a JSON report the command writes (findings by rule)
+    ok_codes: tuple[int, ...] = (0,)
+
+
+@dataclass
+class Result:
+    timed: Timed
+    seconds: list[float] = field(default_factory=list)
+    peaks: list[int] = field(default_factory=list)  # bytes
+    codes: list[int] = field(default_factory=list)
+    stderr: str = ""
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+    @property
+    def peak(self) -> int:
+        return max(self.peaks)
+
+
+def label(rows: int) -> str:
+    for unit, size in (("m", 1_000_000), ("k", 1_000)):
+        if rows >= size and rows % size == 0:
+            return f"{rows // size}{unit}"
+    return str(rows)
+
+
+def validate_argv() -> list[str]:
+    """The ``validate`` console script of this venv, else ``python -m toolkit validate``."""
+    script = Path(PYTHON).parent / "validate"
+    if script.exists():
+        return [str(script)]
+    return [PYTHON, "-m", "toolkit", "validate"]
+
+
+def child_env() -> dict[str, str]:
+    """The environment of the timed children: the repo importable even without an install."""
+    env = dict(os.environ)
+    path = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(REPO) if not path else f"{REPO}{os.pathsep}{path}"
+    return env
+
+
+def commands(data: Path, work: Path, engines: list[str]) -> list[Timed]:
+    """Everything timed, in order; the first one is the baseline the ratios refer to."""
+    validate = validate_argv()
+    timed = [
+        Timed(
+            BASELINE,
+            [
+                PYTHON,
+                "-c",
+                "import pandas, sys; pandas.read_csv(sys.argv[1], dtype=str)",
+                str(data),
+            ],
+        )
+    ]
+    for engine in engines:
+        report = work / f"report-{engine}.json"
+        argv = [*validate, str(data), "--format", "json", "--output", str(report)]
+        if engine != "pandera":
+            argv += ["--engine", engine]
+        timed.append(Timed(f"validate[{engine}]", argv, report=report, ok_codes=(0, 1)))
+    timed.append(Timed("validate --help", [*validate, "--help"]))
+    return timed
+
+
+def run_once(timed: Timed, env: dict[str, str]) -> tuple[float, int, int, str]:
+    """Wall seconds, peak RSS (bytes), exit code and stderr of one run of *timed*."""
+    with tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(
+            timed.argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=REPO
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return seconds, usage.ru_maxrss * 1024, proc.returncode, stderr  # ru_maxrss is KiB
+
+
+def measure(timed: Timed, repeat: int, env: dict[str, str]) -> Result:
+    result = Result(timed)
+    for _ in range(repeat):
+        seconds, peak, code, stderr = run_once(timed, env)
+        result.seconds.append(seconds)
+        result.peaks.append(peak)
+        result.codes.append(code)
+        if code not in timed.ok_codes:
+            result.stderr = stderr
+    return result
+
+
+def catalogue_rules() -> list[str]:
+    """Rule ids of the contract, in catalogue order (to show rules that reported nothing)."""
+    try:
+        with (REPO / "schemas" / "contract.toml").open("rb") as fh:
+            return list(tomllib.load(fh).get("rules", {}))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+
+
+def findings_by_rule(report: Path) -> dict[str, int] | None:
+    try:
+        payload = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    first = payload[0] if isinstance(payload, list) else payload
+    by_rule: dict[str, int] = first["summary"]["by_rule"]
+    return by_rule
+
+
+def print_table(results: list[Result], size: int) -> None:
+    base = results[0].best
+    print(
+        f"{'command':<20} {'best s':>8} {'runs s':>22} {'x base':>7} "
+        f"{'peak MiB':>9} {'peak/file':>9}"
+    )
+    for r in results:
+        runs = " ".join(f"{s:.2f}" for s in r.seconds)
+        bad = "" if all(c in r.timed.ok_codes for c in r.codes) else f"  exit {r.codes}"
+        print(
+            f"{r.timed.name:<20} {r.best:>8.2f} {runs:>22} {r.best / base:>7.2f} "
+            f"{r.peak / 2**20:>9.0f} {r.peak / size:>9.2f}{bad}"
+        )
+
+
+def targets(results: list[Result], size: int) -> list[tuple[str, bool, str]]:
+    base = results[0].best
+    out: list[tuple[str, bool, str]] = []
+    for r in results:
+        if r.timed.name.startswith("validate["):
+            ratio = r.best / base
+            out.append(
+                (
+                    f"{r.timed.name} time <= {MAX_RATIO:g}x pandas",
+                    ratio <= MAX_RATIO,
+                    f"{ratio:.2f}x",
+                )
+            )
+            per_size = r.peak / size
+            out.append(
+                (
+                    f"{r.timed.name} peak RSS <= {MAX_PEAK_PER_SIZE:g}x file",
+                    per_size <= MAX_PEAK_PER_SIZE,
+                    f"{per_size:.2f}x",
+                )
+            )
+        elif r.timed.name == "validate --help":
+            out.append(
+                (
+                    f"validate --help < {MAX_HELP_SECONDS:g} s",
+                    r.best < MAX_HELP_SECONDS,
+                    f"{r.best:.3f} s",
+                )
+            )
+    return out
+
+
+def ensure_data(rows: int, seed: int, regenerate: bool) -> Path:
+    data = OUT / f"events_{label(rows)}.csv"
+    if regenerate or not data.exists():
+        print(f"generating {data} ...", flush=True)
+        subprocess.run(
+            [
+                PYTHON,
+                str(REPO / "bench" / "generate.py"),
+                "--rows",
+                str(rows),
+                "--seed",
+                str(seed),
+                "--output",
+                str(data),
+            ],
+            check=True,
+        )
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (best of)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--regenerate", action="store_true", help="rewrite the data file")
+    parser.add_argument(
+        "--engine", action="append", default=None, help="engine(s) to time (default pandera)"
+    )
+    args = parser.parse_args(argv)
+    data = ensure_data(args.rows, args.seed, args.regenerate)
+    size = data.stat().st_size
+    env = child_env()
+    print(f"file: {data} ({size / 2**20:.1f} MiB, {args.rows:,} rows); best of {args.repeat}")
+    work = Path(tempfile.mkdtemp(prefix="event-bench-"))
+    try:
+        results = []
+        for timed in commands(data, work, args.engine or ["pandera"]):
+            print(f"  timing {timed.name} ...", flush=True)
+            results.append(measure(timed, args.repeat, env))
+        print()
+        print_table(results, size)
+        for r in results:
+            if r.stderr:
+                print(f"\n{r.timed.name} failed (exit {r.codes}):\n{r.stderr.strip()[-2000:]}")
+            if r.timed.report is not None:
+                by_rule = findings_by_rule(r.timed.report)
+                print(f"\nfindings of {r.timed.name} by rule:")
+                if by_rule is None:
+                    print("  (no readable JSON report)")
+                for rule, n in (by_rule or {}).items():
+                    print(f"  {rule:<20} {n:>8,}")
+                silent = [rule for rule in catalogue_rules() if by_rule and rule not in by_rule]
+                for rule in silent:
+                    print(
+                        f"  {rule:<20} {0:>8}  (none reported: clean data, or the rule did not run)"
+                    )
+                if by_rule is not None:
+                    print(f"  {'total':<20} {sum(by_rule.values()):>8,}")
+        print("\ntargets:")
+        for name, ok, detail in targets(results, size):
+            print(f"  {'PASS' if ok else 'FAIL'}  {name:<40} ({detail})")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

