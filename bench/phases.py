@@ -56,11 +56,14 @@ def _read_table(path: Path) -> Any:
     from toolkit import io as tio
 
     data: bytes = timed("read: _read_bytes", lambda: tio._read_bytes(path))
+    timed("read: _check_line_ends", lambda: tio._check_line_ends(path, data))
     header = timed("read: _parse_header", lambda: tio._parse_header(path, data))
     starts, fields = timed("read: _scan_records (numpy)", lambda: tio._scan_records(data))
-    raw = timed("read: _parse_frame (polars)", lambda: tio._parse_frame(path, data, header))
+    raw = timed("read: _parse_frame (polars)", lambda: tio._parse_frame(data, header))
     if starts is None or fields is None:
-        starts, fields = timed("read: _scan_records_slow", lambda: tio._scan_records_slow(data))
+        starts, fields = timed(
+            "read: _scan_records_slow", lambda: tio._scan_records_slow(path, data)
+        )
     with phase("read: field counts + LINE column"):
         tio._check_field_counts(path, header, starts, fields)
         keep = fields != 0

@@ -309,14 +309,12 @@ def test_output_into_missing_folder_exits_2(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: --output DIR raises IsADirectoryError (traceback)")
 def test_output_onto_a_directory_exits_2(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     one_line_error(invoke(REAL / "events.csv", "--output", tmp_path / "d"))
     assert [p.name for p in tmp_path.iterdir()] == ["d"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: write_atomic leaves mkstemp's 0600 mode on reports")
 def test_output_file_mode_follows_umask(tmp_path: Path) -> None:
     out = tmp_path / "report.txt"
     old = os.umask(0o022)
@@ -327,7 +325,6 @@ def test_output_file_mode_follows_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: --output naming an input file overwrites the input")
 def test_output_onto_an_input_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_bytes((REAL / "events.csv").read_bytes())
@@ -384,7 +381,6 @@ def test_control_characters_in_values_are_escaped(write_csv: Writer) -> None:
     assert not any(ord(ch) < 32 and ch != "\n" for ch in text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: record_id is printed raw in text reports")
 def test_control_characters_in_record_id_are_escaped(write_csv: Writer) -> None:
     path = write_csv(rows({"record_id": "r\x1b[2J\r1\nfake line", "count": "x"}))
     out = path.parent / "report.txt"
@@ -394,7 +390,6 @@ def test_control_characters_in_record_id_are_escaped(write_csv: Writer) -> None:
     assert len(text.splitlines()) == 5  # summary, blank, rule, finding, message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a finding's first line is not wrapped to 80")
 def test_long_record_id_and_warning_fit_80_columns(
     write_csv: Writer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -422,7 +417,6 @@ def test_color_only_when_asked(tmp_path: Path) -> None:
     assert "\x1b" not in json_out.read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: click.echo strips --color when stdout is a pipe")
 def test_color_flag_works_on_a_pipe() -> None:
     result = invoke(REAL / "extraction_errors.csv", "--color", *NO_PLACES)
     assert "\x1b[31m" in result.stdout
@@ -431,9 +425,6 @@ def test_color_flag_works_on_a_pipe() -> None:
 # ------------------------------------------------------------------ internal failures
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: an exception inside a rule check is swallowed; file reported valid"
-)
 def test_a_crashing_rule_is_not_reported_as_valid(
     write_csv: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -294,18 +294,12 @@ def test_cli_config_table_of_wrong_type_exits_2(tmp_path: Path, write_csv: Write
     assert message.endswith("pyproject.toml: [tool.event-toolkit] must be a table")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pyproject with a non-table `tool` -> AttributeError")
 def test_cli_pyproject_with_non_table_tool_exits_2(tmp_path: Path, write_csv: Writer) -> None:
     write(tmp_path / "pyproject.toml", "tool = 1\n")
     message = one_line_error(invoke(write_csv(DATA)))
     assert "pyproject.toml" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a crash inside a rule check (here: loading the gazetteer) is swallowed "
-    "by pandera's lazy validation, so a missing gazetteer file is not exit 2",
-)
 def test_cli_missing_gazetteer_file_exits_2(tmp_path: Path, write_csv: Writer) -> None:
     missing = tmp_path / "places.csv"
     message = one_line_error(invoke(write_csv(rows({})), "--gazetteer", missing))

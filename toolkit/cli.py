@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import ConfigError, ToolkitError
 
 FORMATS = ("text", "json")
 EXIT_UNUSABLE = 2
@@ -34,6 +34,19 @@ def _translate(call: Any) -> Any:
         message = " ".join(str(exc).split()) or type(exc).__name__
         click.echo(f"error: {message}", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
+    """ConfigError when *output* is one of *inputs* (same file, whatever the spelling)."""
+    if not output.exists():
+        return
+    for item in inputs:
+        try:
+            same = item.exists() and output.samefile(item)
+        except OSError:
+            same = False
+        if same:
+            raise ConfigError(f"{output}: --output would overwrite the input file {item}")
 
 
 def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
@@ -112,6 +125,8 @@ def validate_command(
     from toolkit.output import write_atomic
     from toolkit.report import exit_code
 
+    if output is not None:
+        _refuse_overwriting_inputs(output, (*files, *gazetteer, *([config] if config else [])))
     overrides: dict[str, Any] = {
         "date_min": date_min,
         "date_max": date_max,
@@ -130,7 +145,7 @@ def validate_command(
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     text = render(reports, fmt, color=use_color and fmt == "text")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_color)  # click strips ANSI off a TTY otherwise
     else:
         write_atomic(output, text)
     sys.exit(exit_code(reports))

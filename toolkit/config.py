@@ -115,7 +115,10 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 
 def _table(path: Path, raw: dict[str, Any], *, required: bool) -> dict[str, Any] | None:
-    table = raw.get("tool", {}).get("event-toolkit")
+    tool = raw.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table ([tool]), not {_toml_type(tool)}")
+    table = tool.get("event-toolkit")
     if table is None:
         if path.name == "pyproject.toml" and not required:
             return None
@@ -125,6 +128,12 @@ def _table(path: Path, raw: dict[str, Any], *, required: bool) -> dict[str, Any]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{TABLE}] must be a table")
     return table
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
+    names |= {list: "an array", dt.date: "a date", dt.datetime: "a date-time", dt.time: "a time"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _config_table(path: Path) -> dict[str, Any]:

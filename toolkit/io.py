@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from toolkit.errors import InputError
 
 LINE = "__line"
 _BOM = b"\xef\xbb\xbf"
-_QUOTE, _COMMA, _LF = ord('"'), ord(","), ord("\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_QUOTE, _COMMA, _LF, _CR = ord('"'), ord(","), ord("\n"), ord("\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +48,19 @@ def read_table(path: Path) -> Table:
         data = data[len(_BOM) :]
     if b"\x00" in data[:65536]:
         raise InputError(f"{path}: looks like a binary file (NUL bytes), not a UTF-8 CSV")
+    _check_line_ends(path, data)
     header = _parse_header(path, data)
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy and polars both release the GIL
         scanned = pool.submit(_scan_records, data)
-        frame = _parse_frame(path, data, header)
-        starts, fields = scanned.result()
-    if starts is None or fields is None:
-        starts, fields = _scan_records_slow(data)
+        try:
+            frame = _parse_frame(data, header)
+        except (pl.exceptions.PolarsError, ValueError) as exc:
+            # say *where* the file is broken when we can: bad bytes, then a ragged row
+            _check_utf8(path, data)
+            _check_field_counts(path, header, *_records(path, data, scanned.result()))
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"{path}: cannot parse as CSV ({detail})") from None
+        starts, fields = _records(path, data, scanned.result())
     _check_field_counts(path, header, starts, fields)
     keep = fields != 0  # blank lines are skipped, but they still count as lines
     if frame.height != keep.size:
@@ -87,6 +95,42 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _records(
+    path: Path,
+    data: bytes,
+    scanned: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | tuple[None, None],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    starts, fields = scanned
+    if starts is None or fields is None:
+        return _scan_records_slow(path, data)
+    return starts, fields
+
+
+def _check_line_ends(path: Path, data: bytes) -> None:
+    """Raise InputError for a CR that is not part of CRLF outside a quoted cell.
+
+    Lone-CR (classic Mac) line ends are read as one huge line by polars and as many lines
+    by the csv module; rather than guess, name the line of the first one. LF files cost
+    one memchr and CRLF files one regex scan; only files with a lone CR reach numpy.
+    """
+    first = data.find(b"\r")
+    if first < 0 or _LONE_CR.search(data, first) is None:
+        return
+    buf = np.frombuffer(data, dtype=np.uint8)
+    crs = np.flatnonzero(buf == _CR)
+    nxt = buf[np.minimum(crs + 1, buf.size - 1)]
+    lone = crs[(nxt != _LF) | (crs == buf.size - 1)]
+    quotes = np.flatnonzero(buf == _QUOTE)
+    outside = lone[np.searchsorted(quotes, lone) % 2 == 0]  # an even number of quotes before
+    if outside.size:
+        at = int(outside[0])
+        line = data.count(b"\n", 0, at) + 1
+        raise InputError(
+            f"{path}: line {line}: a lone CR (\\r) outside quotes at byte {at}; "
+            "only LF or CRLF line ends are supported"
+        )
+
+
 def _check_utf8(path: Path, data: bytes) -> None:
     """Raise InputError naming the line of the first byte that is not UTF-8."""
     try:
@@ -99,7 +143,14 @@ def _check_utf8(path: Path, data: bytes) -> None:
 
 
 def _parse_header(path: Path, data: bytes) -> tuple[str, ...]:
-    first = next(csv.reader(io.StringIO(data[:65536].decode("utf-8", "replace"))), [])
+    """The header row's names. Polars never decodes the header (new_columns replaces it),
+    so its bytes are checked for UTF-8 here."""
+    reader = csv.reader(io.StringIO(data[:65536].decode("utf-8", "replace"), newline=""))
+    try:
+        first = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(f"{path}: line 1: cannot parse the header row ({exc})") from None
+    _check_utf8(path, data[: _line_end(data, reader.line_num)])
     header = tuple(name.strip() for name in first)
     if not header or all(not name for name in header):
         raise InputError(f"{path}: line 1: the header row is empty")
@@ -111,6 +162,17 @@ def _parse_header(path: Path, data: bytes) -> tuple[str, ...]:
             raise InputError(f"{path}: line 1: column {name!r} appears twice")
         seen.add(name)
     return header
+
+
+def _line_end(data: bytes, lines: int) -> int:
+    """The offset just past the first *lines* physical lines of *data* (LF-terminated)."""
+    end = 0
+    for _ in range(lines):
+        found = data.find(b"\n", end)
+        if found < 0:
+            return len(data)
+        end = found + 1
+    return end
 
 
 def _scan_records(
@@ -167,16 +229,21 @@ def _quotes_at_cell_edges(buf: npt.NDArray[np.uint8], quotes: npt.NDArray[np.int
     return bool(ok_open.all() and ok_close.all())
 
 
-def _scan_records_slow(data: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _scan_records_slow(
+    path: Path, data: bytes
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Exact fallback with the csv module, for files the vectorised scan cannot judge."""
     reader = csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
     starts: list[int] = []
     fields: list[int] = []
     line = 1
-    for row in reader:
-        starts.append(line)
-        fields.append(0 if row == [] else len(row))
-        line = reader.line_num + 1
+    try:
+        for row in reader:
+            starts.append(line)
+            fields.append(0 if row == [] else len(row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {line}: cannot parse as CSV ({exc})") from None
     return np.asarray(starts[1:], dtype=np.int64), np.asarray(fields[1:], dtype=np.int64)
 
 
@@ -196,18 +263,13 @@ def _check_field_counts(
         )
 
 
-def _parse_frame(path: Path, data: bytes, header: tuple[str, ...]) -> pl.DataFrame:
-    try:
-        frame = pl.read_csv(
-            data,
-            has_header=True,
-            new_columns=list(header),
-            infer_schema=False,
-            quote_char='"',
-            raise_if_empty=True,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        _check_utf8(path, data)
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path}: cannot parse as CSV ({detail})") from None
-    return frame
+def _parse_frame(data: bytes, header: tuple[str, ...]) -> pl.DataFrame:
+    """All cells as text; raises polars' own errors (read_table turns them into InputError)."""
+    return pl.read_csv(
+        data,
+        has_header=True,
+        new_columns=list(header),
+        infer_schema=False,
+        quote_char='"',
+        raise_if_empty=True,
+    )

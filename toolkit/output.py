@@ -3,22 +3,53 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
 
+_ATTEMPTS = 100
+
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write *text* (UTF-8) to *path* so readers never see a half-written file."""
+    """Write *text* (UTF-8) to *path* so readers never see a half-written file.
+
+    The file gets the permissions a plainly created file would: those of the file it
+    replaces, or 0o666 less the umask for a new one (not mkstemp's private 0o600).
+    Raises ToolkitError when *path* cannot be written.
+    """
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise ToolkitError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if path.is_dir():
+        raise ToolkitError(f"{path}: is a directory, not a file")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
+        fd, tmp = _create_temporary(folder, path.name)
+    except OSError as exc:
+        raise ToolkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
-        Path(tmp).replace(path)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ToolkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, empty hidden file in *folder*; O_CREAT with 0o666 lets the umask apply."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(_ATTEMPTS):
+        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name}")

@@ -3,6 +3,11 @@
 Every rule contributes one pandera Check per target column (or one frame-wide Check),
 named by its rule id; pandera runs them lazily (all failures, no early stop) and its
 failure cases are mapped back to (rule, column, rows).
+
+Lazy validation turns an exception raised inside a check into one more "failure case"
+(with no row); a crashed rule must not pass for a clean file, so the exception is kept
+and raised again once pandera is done: a ToolkitError as it is (a missing gazetteer file
+is unusable input), anything else wrapped in a ToolkitError that names the rule.
 """
 
 from __future__ import annotations
@@ -13,27 +18,39 @@ from typing import Any
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
+from pandera.errors import SchemaErrorReason
 
 from toolkit.engines import Failures
 from toolkit.errors import ToolkitError
 from toolkit.rules.base import Context, Rule
 
+Crash = tuple[str, str | None, Exception]  # rule id, column, what it raised
 
-def _check(rule: Rule, ctx: Context, column: str | None) -> pa.Check:
+
+def _check(rule: Rule, ctx: Context, column: str | None, crashes: list[Crash]) -> pa.Check:
     def run(data: PolarsData) -> pl.LazyFrame:
-        return rule.check(ctx, data.lazyframe, column)
+        try:
+            # collected here, so errors of the lazy query are caught here too
+            return rule.check(ctx, data.lazyframe, column).collect().lazy()
+        except Exception as exc:
+            crashes.append((rule.id, column, exc))
+            raise
 
     return pa.Check(run, name=rule.id, error=rule.id, ignore_na=False)
 
 
-def build_schema(ctx: Context, rules: tuple[Rule, ...]) -> pa.DataFrameSchema:
-    """The pandera schema for *rules* (the enabled ones) under *ctx*'s settings."""
+def build_schema(
+    ctx: Context, rules: tuple[Rule, ...], crashes: list[Crash] | None = None
+) -> pa.DataFrameSchema:
+    """The pandera schema for *rules* (the enabled ones) under *ctx*'s settings; what a
+    check raises is appended to *crashes*."""
+    crashes = [] if crashes is None else crashes
     column_checks: dict[str, list[pa.Check]] = {name: [] for name in ctx.contract.names}
     frame_checks: list[pa.Check] = []
     for rule in rules:
         for column in rule.targets(ctx):
             target = frame_checks if column is None else column_checks[column]
-            target.append(_check(rule, ctx, column))
+            target.append(_check(rule, ctx, column, crashes))
     columns = {
         name: pa.Column(pl.String, nullable=True, required=True, checks=checks)
         for name, checks in column_checks.items()
@@ -42,12 +59,34 @@ def build_schema(ctx: Context, rules: tuple[Rule, ...]) -> pa.DataFrameSchema:
 
 
 def run(ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...]) -> list[Failures]:
-    schema = build_schema(ctx, rules)
+    crashes: list[Crash] = []
+    schema = build_schema(ctx, rules, crashes)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
+        _raise_crash(crashes)
+        _raise_check_errors(exc.schema_errors)
         return _failures(exc.failure_cases, {rule.id for rule in rules})
+    _raise_crash(crashes)
     return []
+
+
+def _raise_crash(crashes: list[Crash]) -> None:
+    if not crashes:
+        return
+    rule, column, error = crashes[0]
+    if isinstance(error, ToolkitError):
+        raise error
+    where = f" on column {column}" if column else ""
+    raise ToolkitError(f"internal error: rule {rule} crashed{where}: {error!r}") from error
+
+
+def _raise_check_errors(errors: list[Any]) -> None:
+    """A check pandera could not run for reasons of its own, outside our check function."""
+    for error in errors:
+        if getattr(error, "reason_code", None) == SchemaErrorReason.CHECK_ERROR:
+            check = getattr(error.check, "name", error.check)
+            raise ToolkitError(f"internal error: rule {check} could not run: {error}")
 
 
 def _failures(cases: Any, rule_ids: set[str]) -> list[Failures]:
