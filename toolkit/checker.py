@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,9 @@ def validate(path: str | Path, settings: Settings | None = None, engine: str = "
     """Check one CSV file against every enabled rule. Raises ToolkitError when unusable."""
     path = Path(path)
     settings = settings or load_settings(data_path=path)
-    return check_table(read_table(path), settings, engine)
+    ctx = Context(contract=load_contract(), settings=settings)
+    # the parsed table is dropped as soon as the prepared frame exists (peak memory)
+    return _check(str(path), prepare(read_table(path), ctx), ctx, engine)
 
 
 def validate_frame(
@@ -41,23 +44,31 @@ def validate_frame(
 
 
 def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:
+    """Check a parsed table (see toolkit.io) against every enabled rule."""
     ctx = Context(contract=load_contract(), settings=settings)
-    frame = prepare(table, ctx)
-    rules = tuple(rule for rule in all_rules(ctx.contract) if settings.enabled(rule.id))
+    return _check(str(table.path), prepare(table, ctx), ctx, engine)
+
+
+def _check(name: str, frame: pl.DataFrame, ctx: Context, engine: str) -> Report:
+    rules = tuple(rule for rule in all_rules(ctx.contract) if ctx.settings.enabled(rule.id))
     failures = _engine(engine)(ctx, frame, rules)
     findings = explain(ctx, frame, rules, failures)
     return Report(
-        file=str(table.path),
-        rows=table.rows,
+        file=name,
+        rows=frame.height,
         findings=findings,
         rule_order=tuple(spec.id for spec in ctx.contract.rules),
     )
 
 
-def _engine(name: str):  # type: ignore[no-untyped-def]
+Engine = Callable[[Context, pl.DataFrame, tuple[Rule, ...]], list[Failures]]
+
+
+def _engine(name: str) -> Engine:
     if name not in ENGINES:
         raise ToolkitError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
-    return importlib.import_module(f"toolkit.engines.{name}_engine").run
+    run: Engine = importlib.import_module(f"toolkit.engines.{name}_engine").run
+    return run
 
 
 def explain(

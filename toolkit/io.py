@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,12 +185,12 @@ def _scan_records(
     quoted spans (between quote 2k and quote 2k+1) are not separators; an escaped ""
     inside a quoted cell leaves an empty span, so the pairing stays exact. Returns
     (None, None) when a quote appears mid-cell, where this shortcut is not exact.
+    The bytes are compared block by block (see _CHUNK), so temporaries stay small.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(buf == _QUOTE)
+    quotes, newlines = _positions(buf, (_QUOTE, _LF))
     if quotes.size % 2:
         return None, None
-    newlines = np.flatnonzero(buf == _LF)
     in_quotes = np.searchsorted(quotes, newlines) % 2 == 1
     ends = newlines[~in_quotes]
     if ends.size == 0 or ends[-1] != buf.size - 1:
@@ -199,17 +200,57 @@ def _scan_records(
     # record k spans (ends[k-1], ends[k]]; record 0 is the header
     line_of_end = np.searchsorted(newlines, ends) + 1  # physical line of each record's end
     start_lines = np.concatenate(([1], line_of_end[:-1] + 1))
-    commas = np.flatnonzero(buf == _COMMA)
-    per_record = np.diff(np.searchsorted(commas, ends), prepend=0)
+    commas_before_end, commas_before_quote = _count_before(buf, _COMMA, (ends, quotes))
+    per_record = np.diff(commas_before_end, prepend=0)
     if quotes.size:
-        opens, closes = quotes[0::2], quotes[1::2]
-        inside = np.searchsorted(commas, closes) - np.searchsorted(commas, opens)
-        owner = np.searchsorted(ends, opens)
+        inside = commas_before_quote[1::2] - commas_before_quote[0::2]
+        owner = np.searchsorted(ends, quotes[0::2])
         per_record -= np.bincount(owner, weights=inside, minlength=ends.size).astype(np.int64)
     lengths = np.diff(ends, prepend=-1) - 1  # bytes before the terminating newline
     empty = lengths - _ends_with_cr(buf, ends) <= 0
     fields = np.where(empty, 0, per_record + 1)
     return start_lines[1:].astype(np.int64), fields[1:].astype(np.int64)
+
+
+_CHUNK = 1 << 24  # bytes compared at a time: big enough to amortise, small enough to stay hot
+
+
+def _blocks(buf: npt.NDArray[np.uint8], value: int) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+    """(block start, positions of *value* in the block) for consecutive blocks of *buf*."""
+    mask = np.empty(min(_CHUNK, buf.size), dtype=bool)
+    for start in range(0, buf.size, _CHUNK):
+        block = buf[start : start + _CHUNK]
+        np.equal(block, value, out=mask[: block.size])
+        yield start, np.flatnonzero(mask[: block.size]) + start
+
+
+def _positions(buf: npt.NDArray[np.uint8], values: tuple[int, ...]) -> list[npt.NDArray[np.int64]]:
+    """Sorted positions of each byte value in *buf*."""
+    found = []
+    for value in values:
+        parts = [hits for _, hits in _blocks(buf, value)]
+        found.append(np.concatenate(parts) if parts else np.empty(0, dtype=np.int64))
+    return found
+
+
+def _count_before(
+    buf: npt.NDArray[np.uint8], value: int, points: tuple[npt.NDArray[np.int64], ...]
+) -> list[npt.NDArray[np.int64]]:
+    """For each sorted array of positions: how many bytes equal to *value* lie before each.
+
+    One pass over the blocks; the positions of *value* are never all held at once.
+    """
+    counts = [np.zeros(p.size, dtype=np.int64) for p in points]
+    total = 0
+    for start, hits in _blocks(buf, value):
+        stop = start + _CHUNK
+        for out, where in zip(counts, points, strict=True):
+            lo, hi = np.searchsorted(where, (start, stop))
+            out[lo:hi] = total + np.searchsorted(hits, where[lo:hi])
+        total += hits.size
+    for out, where in zip(counts, points, strict=True):
+        out[np.searchsorted(where, buf.size) :] = total  # positions at or past the end
+    return counts
 
 
 def _ends_with_cr(buf: npt.NDArray[np.uint8], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

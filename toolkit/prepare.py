@@ -11,6 +11,7 @@ import polars as pl
 from toolkit.errors import InputError
 from toolkit.io import Table
 from toolkit.rules.base import ROW, Context
+from toolkit.rules.events import event_columns
 from toolkit.rules.parsing import count_interval, parse_count, parse_date
 
 
@@ -27,15 +28,33 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     absent = [c for c in contract.names if c not in table.header]
     keys = ("record_id", "event_id")
     tidied = [c for c in table.header if c in keys or (c in contract.names and _typed(ctx, c))]
-    tidy = [pl.col(c).str.strip_chars().replace("", None).alias(c) for c in tidied]
+    tidy = [_tidy(c) for c in _untidy(table.frame, tidied)]
     frame = table.frame.with_columns(
         *tidy, *(pl.lit(None, dtype=pl.String).alias(c) for c in absent)
     ).with_row_index(ROW)
     typed = [parse_date(c) for c in contract.of_type("date")]
     typed += [parse_count(c) for c in contract.of_type("count")]
-    return frame.with_columns(typed).with_columns(
-        count_interval("count", "count_qualifier", ctx.settings.about_tolerance)
+    event_key, anchor = event_columns()
+    return (
+        frame.with_columns(*typed, event_key)
+        .with_columns(count_interval("count", "count_qualifier", ctx.settings.about_tolerance))
+        .with_columns(anchor)
     )
+
+
+def _untidy(frame: pl.DataFrame, columns: list[str]) -> list[str]:
+    """The columns with a cell that is blank or has surrounding whitespace: only these are
+    rewritten (a rewritten column is a new copy of its strings)."""
+    if not columns:
+        return []
+    found = frame.select(
+        (pl.col(c).str.contains(r"^\s|\s$") | (pl.col(c) == "")).any().alias(c) for c in columns
+    )
+    return [c for c in columns if found[c].item()]
+
+
+def _tidy(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace("", None).alias(column)
 
 
 def _typed(ctx: Context, column: str) -> bool:

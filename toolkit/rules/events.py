@@ -15,6 +15,10 @@ from toolkit.rules.base import ROW, Context, Rule, cell_findings
 from toolkit.rules.parsing import typed
 
 EVENT = "event_id"
+# Computed once by prepare(): EVENT_KEY is the ROW of the event's first row (an integer group
+# key, cheap to partition by; null where event_id is empty); ANCHOR is the ROW of the event's
+# first total row, else of its first row (a row without event_id is its own anchor).
+EVENT_KEY = "__event"
 ANCHOR = "__anchor"
 
 
@@ -22,24 +26,26 @@ def is_total() -> pl.Expr:
     return pl.col("role") == "total"
 
 
-def anchor_row() -> pl.Expr:
-    """ROW of the event's anchor: its first total row, else its first row."""
-    first_total = pl.col(ROW).filter(is_total()).min().over(EVENT)
-    return pl.coalesce(first_total, pl.col(ROW).min().over(EVENT)).alias(ANCHOR)
+def event_columns() -> tuple[pl.Expr, pl.Expr]:
+    """The expressions for EVENT_KEY and ANCHOR; the second needs the first's column."""
+    key = pl.when(pl.col(EVENT).is_not_null()).then(pl.col(ROW).min().over(EVENT))
+    first_total = pl.col(ROW).filter(is_total()).min().over(EVENT_KEY)
+    anchor = pl.coalesce(
+        pl.when(pl.col(EVENT_KEY).is_not_null()).then(first_total), pl.col(EVENT_KEY), pl.col(ROW)
+    )
+    return key.alias(EVENT_KEY), anchor.alias(ANCHOR)
 
 
 def at_anchor(expr: pl.Expr) -> pl.Expr:
-    """The value of *expr* on the event's anchor row, broadcast to every row of the event."""
-    return expr.filter(pl.col(ROW) == pl.col(ANCHOR)).first().over(EVENT)
+    """The value of *expr* on the event's anchor row, for every row (the frame must be whole)."""
+    return expr.gather(pl.col(ANCHOR))
 
 
 def anchor_info(frame: pl.DataFrame, events: pl.Series) -> dict[str, tuple[int, str]]:
     """event_id -> (line, role) of the anchor, for the given events only."""
     rows = (
         frame.lazy()
-        .filter(pl.col(EVENT).is_in(events.implode()))
-        .with_columns(anchor_row())
-        .filter(pl.col(ROW) == pl.col(ANCHOR))
+        .filter(pl.col(EVENT).is_in(events.implode()) & (pl.col(ROW) == pl.col(ANCHOR)))
         .select(EVENT, LINE, "role")
         .collect()
     )
@@ -53,8 +59,10 @@ class Consistent(Rule):
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return self.COLUMNS
 
-    def _key(self, ctx: Context, frame: pl.LazyFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
-        """(comparable value, whether the cell can be compared at all)."""
+    def _key(
+        self, ctx: Context, frame: pl.LazyFrame, column: str
+    ) -> tuple[pl.Expr, pl.Expr | None]:
+        """(comparable value, whether the cell can be compared at all; None: always)."""
         raw = pl.col(column)
         if column in ("event_date", "event_date_end"):
             return pl.col(typed(column)), raw.is_null() | pl.col(typed(column)).is_not_null()
@@ -64,19 +72,16 @@ class Consistent(Rule):
         names = frame.select(raw.unique()).collect().to_series().drop_nulls().to_list()
         codes = {name: ctx.gazetteer.country_code(name) or name.casefold() for name in names}
         key = raw.replace_strict(codes, default=None, return_dtype=pl.String)
-        return key, pl.lit(True)
+        return key, None
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
         assert column is not None
         key, comparable = self._key(ctx, frame, column)
-        differs = (
-            (pl.col(ROW) != pl.col(ANCHOR))
-            & comparable
-            & at_anchor(comparable)
-            & key.ne_missing(at_anchor(key))
-        )
+        differs = (pl.col(ROW) != pl.col(ANCHOR)) & key.ne_missing(at_anchor(key))
+        if comparable is not None:
+            differs = differs & comparable & at_anchor(comparable)
         ok = pl.col(EVENT).is_null() | ~differs
-        return frame.with_columns(anchor_row()).select(ok.fill_null(True).alias("passes"))
+        return frame.select(ok.fill_null(True).alias("passes"))
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
@@ -85,9 +90,7 @@ class Consistent(Rule):
         anchors = anchor_info(frame, failed[EVENT])
         anchor_values = (
             frame.lazy()
-            .filter(pl.col(EVENT).is_in(failed[EVENT].implode()))
-            .with_columns(anchor_row())
-            .filter(pl.col(ROW) == pl.col(ANCHOR))
+            .filter(pl.col(EVENT).is_in(failed[EVENT].implode()) & (pl.col(ROW) == pl.col(ANCHOR)))
             .select(EVENT, column)
             .collect()
         )

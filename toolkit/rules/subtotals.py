@@ -8,12 +8,12 @@ import polars as pl
 
 from toolkit.io import LINE
 from toolkit.rules.base import ROW, Context, Rule, lines_text
-from toolkit.rules.events import EVENT, is_total
+from toolkit.rules.events import EVENT, EVENT_KEY, is_total
 from toolkit.rules.parsing import format_interval, hi, lo
 
 
 def _first_total() -> pl.Expr:
-    return pl.col(ROW).filter(is_total()).min().over(EVENT)
+    return pl.col(ROW).filter(is_total()).min().over(EVENT_KEY)
 
 
 def _event_rows(frame: pl.DataFrame, events: pl.Series) -> pl.DataFrame:
@@ -37,7 +37,7 @@ class OneTotal(Rule):
         return (None,)
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        totals = is_total().sum().over(EVENT)
+        totals = is_total().sum().over(EVENT_KEY)
         broken = (totals > 1) & (pl.col(ROW) == _first_total())
         return self.passes(frame, pl.col(EVENT).is_null() | ~broken)
 
@@ -67,11 +67,11 @@ class PartsAddUp(Rule):
     def _sums() -> list[pl.Expr]:
         part = pl.col("role") == "part"
         return [
-            pl.col(lo()).filter(part).sum().over(EVENT).alias("__parts_lo"),
-            pl.col(hi()).filter(part).sum().over(EVENT).alias("__parts_hi"),
-            pl.col(lo()).filter(part).null_count().over(EVENT).alias("__parts_unknown"),
-            part.sum().over(EVENT).alias("__parts"),
-            is_total().sum().over(EVENT).alias("__totals"),
+            pl.col(lo()).filter(part).sum().over(EVENT_KEY).alias("__parts_lo"),
+            pl.col(hi()).filter(part).sum().over(EVENT_KEY).alias("__parts_hi"),
+            pl.col(lo()).filter(part).null_count().over(EVENT_KEY).alias("__parts_unknown"),
+            part.sum().over(EVENT_KEY).alias("__parts"),
+            is_total().sum().over(EVENT_KEY).alias("__totals"),
         ]
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
