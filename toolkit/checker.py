@@ -81,23 +81,18 @@ def explain(
     findings: list[tuple[tuple[int, int, int], Finding]] = []
     for failure in failures:
         rule = by_id[failure.rule]
-        failed = frame.filter(pl.col(ROW).is_in(failure.rows.implode()))
-        lines = (
-            dict(
-                zip(frame[ROW].gather(failure.rows), frame[LINE].gather(failure.rows), strict=True)
-            )
-            if False
-            else None
+        failed = frame.select(pl.all().gather(failure.rows))  # ROW is the row's position
+        items = rule.explain(ctx, frame, failed, failure.column)
+        where = frame.select(
+            pl.col(LINE, "record_id", "event_id").gather([item[ROW] for item in items])
         )
-        del lines
-        for item in rule.explain(ctx, frame, failed, failure.column):
-            row = frame.row(item[ROW], named=True)
+        for item, (line, record_id, event_id) in zip(items, where.iter_rows(), strict=True):
             finding = Finding(
                 rule=rule.id,
                 severity=ctx.settings.severity(rule.id),
-                line=row[LINE],
-                record_id=row["record_id"],
-                event_id=row["event_id"],
+                line=line,
+                record_id=record_id,
+                event_id=event_id,
                 column=item["column"],
                 value=item["value"],
                 message=item["message"],

@@ -1,14 +1,37 @@
-"""JSON: the documented shape; one object per file, a list for several files."""
+"""JSON: the documented shape; one object per file, a list for several files.
+
+Laid out for people and diffs: one key per line, one failure per line. (Each piece goes
+through json's C encoder; ``indent=`` would switch to its far slower pure-Python one.)
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from toolkit.report import Report
 
 
 def render(reports: list[Report], *, color: bool = False) -> str:
-    payload = reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports]
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if len(reports) == 1:
+        return _object(reports[0].to_dict(), "") + "\n"
+    items = ",\n".join("  " + _object(r.to_dict(), "  ") for r in reports)
+    return f"[\n{items}\n]\n"
+
+
+def _object(payload: dict[str, Any], indent: str) -> str:
+    inner = indent + "  "
+    fields = []
+    for key, value in payload.items():
+        if isinstance(value, list) and value:
+            rows = ",\n".join(inner + "  " + _dumps(item) for item in value)
+            fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
+        else:
+            fields.append(f"{inner}{_dumps(key)}: {_dumps(value)}")
+    body = ",\n".join(fields)
+    return f"{{\n{body}\n{indent}}}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
