@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import COLUMNS, REAL, ROOT, csv_text, rows
+from tests.conftest import COLUMNS, REAL, ROOT, csv_text, one_line_error, rows
 from toolkit.cli import main, validate_command
 
 Writer = Callable[..., Path]
@@ -56,16 +56,6 @@ def invoke(*args: str | Path, command: Any = validate_command) -> Result:
 def payload(result: Result) -> Any:
     assert result.stderr == ""
     return json.loads(result.stdout)
-
-
-def one_line_error(result: Result) -> str:
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("error: ")
-    assert "Traceback" not in result.stderr
-    return result.stderr[len("error: ") : -1]
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import rows
+from tests.conftest import one_line_error, rows
 from toolkit.cli import validate_command
 from toolkit.config import default_settings, find_pyproject, load_settings
 from toolkit.errors import ConfigError
@@ -33,15 +33,6 @@ def report(result: Result) -> dict[str, Any]:
     payload = json.loads(result.stdout)
     assert isinstance(payload, dict)
     return payload
-
-
-def one_line_error(result: Result) -> str:
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("error: ")
-    return result.stderr[len("error: ") : -1]
 
 
 def write(path: Path, text: str) -> Path:
