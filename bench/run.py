@@ -125,16 +125,20 @@ def run_once(timed: Timed, env: dict[str, str]) -> tuple[float, int, int, str]:
     return seconds, usage.ru_maxrss * 1024, proc.returncode, stderr  # ru_maxrss is KiB
 
 
-def measure(timed: Timed, repeat: int, env: dict[str, str]) -> Result:
-    result = Result(timed)
-    for _ in range(repeat):
-        seconds, peak, code, stderr = run_once(timed, env)
-        result.seconds.append(seconds)
-        result.peaks.append(peak)
-        result.codes.append(code)
-        if code not in timed.ok_codes:
-            result.stderr = stderr
-    return result
+def measure(timed: list[Timed], repeat: int, env: dict[str, str]) -> list[Result]:
+    """*repeat* rounds, each running every command once (interleaved, so a slow spell of
+    this shared machine hits all commands alike rather than one command's runs)."""
+    results = [Result(t) for t in timed]
+    for round_number in range(1, repeat + 1):
+        print(f"  round {round_number}/{repeat} ...", flush=True)
+        for result in results:
+            seconds, peak, code, stderr = run_once(result.timed, env)
+            result.seconds.append(seconds)
+            result.peaks.append(peak)
+            result.codes.append(code)
+            if code not in result.timed.ok_codes:
+                result.stderr = stderr
+    return results
 
 
 def catalogue_rules() -> list[str]:
@@ -239,10 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"file: {data} ({size / 2**20:.1f} MiB, {args.rows:,} rows); best of {args.repeat}")
     work = Path(tempfile.mkdtemp(prefix="event-bench-"))
     try:
-        results = []
-        for timed in commands(data, work, args.engine or ["pandera"]):
-            print(f"  timing {timed.name} ...", flush=True)
-            results.append(measure(timed, args.repeat, env))
+        results = measure(commands(data, work, args.engine or ["pandera"]), args.repeat, env)
         print()
         print_table(results, size)
         for r in results:
