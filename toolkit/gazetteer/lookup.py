@@ -125,6 +125,12 @@ class Gazetteer:
         codes = {p.country for p in self.candidates("country", value)}
         return codes.pop() if len(codes) == 1 else None
 
+    def places(self, country: str) -> tuple[Place, ...]:
+        """Every place of a country (ISO alpha-2), in table order (shipped, then added)."""
+        start, end = self._table.ranges.get(country, (0, 0))
+        numbers = [*range(start, end), *self._extra_numbers(country)]
+        return tuple(self._place(n) for n in numbers)
+
     def known_keys(self, column: str) -> frozenset[str]:
         """Normalised names (and aliases) a column value can match (built on first call)."""
         if column not in self._known:

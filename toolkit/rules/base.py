@@ -19,9 +19,12 @@ from toolkit.contract import Contract, RuleSpec
 from toolkit.io import LINE
 
 if TYPE_CHECKING:
+    from random import Random
+
     from toolkit.config import Settings
     from toolkit.gazetteer import Gazetteer
 
+Broken = list[tuple[int, str | None]]  # what a mutator promises: (row in event, column)
 ROW = "__row"  # position of the row in the prepared frame
 EXPLAIN_COLUMNS = ("__row", "column", "value", "message", "suggestion")
 
@@ -70,6 +73,13 @@ class Rule(ABC):
         """Findings for the *failed* rows (a slice of *frame* with ROW): dicts with
         __row, column, value, message, suggestion."""
 
+    @abstractmethod
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """Fixture mutator: make *event* (its rows as CSV cells, total first; changed in
+        place) break this rule and no other. Returns the findings the checker must now
+        report, as (row index in *event*, column), or None when this event cannot be
+        broken this way (then it is left unchanged)."""
+
     # helpers shared by the rule families -------------------------------------------------
     def message(self, **fields: Any) -> str:
         return self.spec.message.format(**fields)
@@ -116,4 +126,6 @@ def lines_text(lines: list[int]) -> str:
     return ", ".join(parts) if ordered else ""
 
 
-__all__ = ["EXPLAIN_COLUMNS", "LINE", "ROW", "Context", "Rule", "cell_findings", "lines_text"]
+__all__ = [
+    "EXPLAIN_COLUMNS", "LINE", "ROW", "Broken", "Context", "Rule", "cell_findings", "lines_text",
+]  # fmt: skip

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 import polars as pl
 
-from toolkit.rules.base import Context, Rule, cell_findings
+from toolkit.rules.base import Broken, Context, Rule, cell_findings
+from toolkit.rules.mutating import day, shifted
 from toolkit.rules.parsing import typed
 
 # date.order: for each column, the comparisons that must hold, as
@@ -46,6 +48,18 @@ class DateRange(Rule):
                 None,
             ),
         )
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        # a mistyped year far in the future (2021 -> 2201): still after the event
+        row = event[0]
+        year = int(row["published_date"][:4])
+        future = max(year + 180, ctx.settings.date_max.year + 1 + rng.randrange(300))
+        if future > 9999:
+            return None
+        row["published_date"] = f"{future:04d}{row['published_date'][4:]}"
+        if row["published_date"].endswith("-02-29"):
+            row["published_date"] = row["published_date"][:-2] + "28"
+        return [(0, "published_date")]
 
 
 class DateOrder(Rule):
@@ -91,3 +105,15 @@ class DateOrder(Rule):
 
         positioned = failed.with_row_index("__pos")
         return cell_findings(self, positioned, column, build)
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        # a boilerplate date, before the event, taken for the publication date
+        row = event[0]
+        published = shifted(row["event_date"], -rng.randint(1, 60))
+        if day(published) < ctx.settings.date_min:
+            return None
+        row["published_date"] = published
+        broken: Broken = [(0, "event_date")]
+        if row["event_date_end"]:
+            broken.append((0, "event_date_end"))
+        return broken

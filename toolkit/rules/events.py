@@ -6,12 +6,14 @@ row when it has no total; event findings are reported on the anchor or against i
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 import polars as pl
 
 from toolkit.io import LINE
-from toolkit.rules.base import ROW, Context, Rule, cell_findings
+from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
+from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import typed
 
 EVENT = "event_id"
@@ -110,3 +112,12 @@ class Consistent(Rule):
             return message, anchor_value
 
         return cell_findings(self, failed, column, build)
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        parts = part_rows(event)
+        if not parts:
+            return None
+        k = rng.choice(parts)  # one part told as another kind of event
+        others = [w for w in ctx.vocabulary("event_type") if w != event[0]["event_type"]]
+        event[k]["event_type"] = rng.choice(others)
+        return [(k, "event_type")]

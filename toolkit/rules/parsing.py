@@ -7,6 +7,7 @@ other rule skips it. Suggestions for unparseable cells are made only where certa
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import polars as pl
@@ -69,6 +70,21 @@ def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr
         .otherwise(None)
     )  # fmt: skip
     return [low.alias(lo(count)), high.alias(hi(count))]
+
+
+def interval(n: int, qualifier: str, tolerance: float) -> tuple[float, float]:
+    """count_interval() for one stated count, in Python (fixture mutators use it); the
+    test suite holds the two to the same answers."""
+    if qualifier in ("", "exact"):
+        return float(n), float(n)
+    if qualifier == "about":
+        return math.ceil(round(n * (1 - tolerance), 9)), math.floor(round(n * (1 + tolerance), 9))
+    bounds = {
+        "at_least": (n, INF), "more_than": (n + 1, INF),
+        "at_most": (0, n), "fewer_than": (0, n - 1),
+    }  # fmt: skip
+    low, high = bounds[qualifier]
+    return float(low), float(high)
 
 
 def format_count(n: float) -> str:

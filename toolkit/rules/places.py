@@ -6,11 +6,13 @@ are mapped back onto the rows with a vectorised replace.
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 import polars as pl
 
-from toolkit.rules.base import ROW, Context, Rule, cell_findings
+from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
+from toolkit.rules.mutating import typo
 
 PLACES = ("country", "admin1", "admin2", "location")
 LEVEL_WORDS = {
@@ -24,6 +26,11 @@ _CHAIN = "__chain"
 
 def _distinct(frame: pl.LazyFrame, expr: pl.Expr) -> list[Any]:
     return frame.select(expr.unique()).collect().to_series().drop_nulls().to_list()
+
+
+def _inside_region(ctx: Context, admin2: str, row: dict[str, str]) -> bool:
+    """Whether some place called *admin2* sits in the row's admin1 (so moving there is no error)."""
+    return ctx.gazetteer.nesting_problem(row["country"], row["admin1"], admin2, None) is None
 
 
 def _known(ctx: Context, column: str, value: str) -> bool:
@@ -63,6 +70,18 @@ class Known(Rule):
             return self.message(column=column, value=row[column], level=level), cache[context]
 
         return cell_findings(self, failed, column, build)
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """A garbled place name (a letter dropped, doubled or swapped) that is no alias."""
+        cells = [(i, c) for i, row in enumerate(event) for c in PLACES[1:] if row[c]]
+        rng.shuffle(cells)
+        for i, column in cells[:5]:
+            for _ in range(5):
+                garbled = typo(event[i][column], rng)
+                if not _known(ctx, column, garbled):
+                    event[i][column] = garbled
+                    return [(i, column)]
+        return None
 
 
 class Hierarchy(Rule):
@@ -126,6 +145,27 @@ class Hierarchy(Rule):
                 }
             )
         return out
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """A district put in another region of the same country (its village dropped)."""
+        rows = [i for i, row in enumerate(event) if row["admin1"] and row["admin2"]]
+        if not rows:
+            return None
+        i = rng.choice(rows)
+        row = event[i]
+        code = ctx.gazetteer.country_code(row["country"])
+        elsewhere = sorted(
+            {
+                p.name
+                for p in ctx.gazetteer.places(code or "")
+                if p.level == "admin2" and p.admin1 and not _inside_region(ctx, p.name, row)
+            }
+        )
+        if not elsewhere:
+            return None
+        row["admin2"], row["location"] = rng.choice(elsewhere), ""
+        problem = ctx.gazetteer.nesting_problem(row["country"], row["admin1"], row["admin2"], None)
+        return [(i, problem[0])] if problem else None
 
 
 __all__ = ["Hierarchy", "Known", "cell_findings"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 import polars as pl
 
 from toolkit.io import LINE
-from toolkit.rules.base import ROW, Context, Rule, lines_text
+from toolkit.rules.base import ROW, Broken, Context, Rule, lines_text
 from toolkit.rules.events import EVENT, EVENT_KEY, is_total
-from toolkit.rules.parsing import format_interval, hi, lo
+from toolkit.rules.mutating import part_rows
+from toolkit.rules.parsing import INF, format_interval, hi, interval, lo
 
 
 def _first_total() -> pl.Expr:
@@ -55,6 +57,13 @@ class OneTotal(Rule):
             )
             out.append({**_finding(row, message), "column": "role", "value": row["role"]})
         return out
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        parts = part_rows(event)
+        if not parts:
+            return None
+        event[rng.choice(parts)]["role"] = "total"  # a subtotal read as a second total
+        return [(0, "role")]
 
 
 class PartsAddUp(Rule):
@@ -104,6 +113,26 @@ class PartsAddUp(Rule):
             )
             out.append(_finding(row, message))
         return out
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """One part misread so that no count the parts allow meets the total's."""
+        parts = part_rows(event)
+        if not parts:
+            return None
+        t = ctx.settings.about_tolerance
+        total_lo, total_hi = interval(int(event[0]["count"]), event[0]["count_qualifier"], t)
+        k = rng.choice(parts)
+        others = [interval(int(event[i]["count"]), event[i]["count_qualifier"], t) for i in parts]
+        del others[parts.index(k)]
+        rest_lo, rest_hi = sum(o[0] for o in others), sum(o[1] for o in others)
+        if total_hi != INF:  # too many: the parts' least exceeds the total's most
+            count = int(total_hi - rest_lo) + 1 + rng.randrange(50)
+        else:  # too few: the parts' most stays under the total's least
+            count = int(total_lo - rest_hi) - 1 - rng.randrange(50)
+            if count < 0 or rest_hi == INF:
+                return None
+        event[k]["count"], event[k]["count_qualifier"] = str(max(count, 0)), "exact"
+        return [(0, "count")]
 
 
 def _stated(row: dict[str, Any]) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 import polars as pl
 from rapidfuzz import process
 
 from toolkit.io import LINE
-from toolkit.rules.base import Context, Rule, cell_findings
+from toolkit.rules.base import Broken, Context, Rule, cell_findings
+from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import COUNT_RE, DATE_RE, suggest_count, suggest_date, typed
 
 _QUALIFIER_SYNONYMS = {
@@ -34,6 +36,10 @@ class Required(Rule):
     ) -> list[dict[str, Any]]:
         assert column is not None
         return cell_findings(self, failed, column, lambda row: (self.message(column=column), None))
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        event[0]["source"] = ""  # source: required, and judged by no other rule
+        return [(0, "source")]
 
 
 class ValueType(Rule):
@@ -61,6 +67,16 @@ class ValueType(Rule):
 
         return cell_findings(self, failed, column, build)
 
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        row = event[0]
+        if rng.random() < 0.5:  # the anchor's count as text: no sum is judged on it
+            n = int(row["count"])
+            row["count"] = f"{n:,}" if n >= 1000 else rng.choice([f"{n}.0", f"~{n}", f"{n} people"])
+            return [(0, "count")]
+        year, month, day = row["published_date"].split("-")  # a page's dd.mm.yyyy date
+        row["published_date"] = f"{day}.{month}.{year}"
+        return [(0, "published_date")]
+
 
 class Enum(Rule):
     id = "value.enum"
@@ -85,6 +101,12 @@ class Enum(Rule):
             return message, suggest_word(value, allowed)
 
         return cell_findings(self, failed, column, build)
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        # on the anchor, whose unknown type other rows are then not compared with
+        word = event[0]["event_type"]
+        event[0]["event_type"] = rng.choice([word.replace("_", " ").title(), word + "s"])
+        return [(0, "event_type")]
 
 
 def suggest_word(value: str, allowed: tuple[str, ...]) -> str | None:
@@ -137,6 +159,14 @@ class UniqueRecordId(Rule):
                 None,
             ),
         )
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        parts = part_rows(event)
+        if not parts:
+            return None
+        k = rng.choice(parts)  # a part that reuses its total's id; the later row is flagged
+        event[k]["record_id"] = event[0]["record_id"]
+        return [(k, "record_id")]
 
 
 __all__ = ["COUNT_RE", "DATE_RE", "Enum", "Required", "UniqueRecordId", "ValueType"]
