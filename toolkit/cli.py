@@ -151,6 +151,113 @@ def validate_command(
     sys.exit(exit_code(reports))
 
 
+def _fractions(values: tuple[str, ...]) -> dict[str, float]:
+    from toolkit.fixtures.generate import DEFAULT_FRACTION
+
+    out: dict[str, float] = {}
+    for item in values:
+        rule, sep, fraction = item.partition("=")
+        try:
+            out[rule.strip()] = float(fraction) if sep else DEFAULT_FRACTION
+        except ValueError:
+            raise click.BadParameter(
+                f"{item!r}: expected RULE or RULE=FRACTION", param_hint="--break"
+            ) from None
+    return out
+
+
+@click.command(cls=_Command, name="fixtures")
+@click.option(
+    "--events",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="How many events (each a total row and 0-7 part rows).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed: same seed and options, byte-identical files.",
+)
+@click.option(
+    "--break",
+    "breaks",
+    multiple=True,
+    metavar="RULE[=FRACTION]",
+    help="Break this fraction of the events for RULE (default 0.1; repeatable).",
+)
+@click.option(
+    "--date-min",
+    default="2015-01-01",
+    show_default=True,
+    help="Earliest date of the generated events (YYYY-MM-DD).",
+)
+@click.option(
+    "--date-max",
+    default="2024-12-31",
+    show_default=True,
+    help="Latest date of the generated events (YYYY-MM-DD).",
+)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="NAME",
+    help="Countries to place events in (repeatable; default AF, TJ, UZ).",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="TOML config the data will be validated under (vocabularies, tolerance).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The CSV to write; FILE.manifest.json is written beside it.",
+)
+def fixtures_command(
+    events: int,
+    seed: int,
+    breaks: tuple[str, ...],
+    date_min: str,
+    date_max: str,
+    countries: tuple[str, ...],
+    config: Path | None,
+    output: Path,
+) -> None:
+    """Write synthetic event records, some broken for chosen rules, and their manifest.
+
+    The manifest (FILE.manifest.json) lists every finding the checker must report:
+    rule, record_id, event_id, column and line.
+    """
+    from toolkit.config import load_settings, to_date
+    from toolkit.fixtures import generate
+    from toolkit.fixtures.generate import COUNTRIES
+
+    settings = load_settings(data_path=output, config_path=config)
+    fixture = generate(
+        events,
+        seed,
+        _fractions(breaks),
+        date_min=to_date("--date-min", date_min, None),
+        date_max=to_date("--date-max", date_max, None),
+        countries=countries or COUNTRIES,
+        settings=settings,
+    )
+    manifest = fixture.write(output)
+    counts = fixture.manifest()["findings_by_rule"]
+    broken = ", ".join(f"{rule} {n}" for rule, n in counts.items()) or "none"
+    click.echo(
+        f"wrote {output} ({fixture.table.height:,} rows, {events:,} events) and {manifest} "
+        f"(labelled findings: {broken})",
+        err=True,
+    )
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="event-toolkit")
 def main() -> None:
@@ -158,6 +265,7 @@ def main() -> None:
 
 
 main.add_command(validate_command)
+main.add_command(fixtures_command)
 
 
 def validate_main() -> None:

@@ -39,8 +39,8 @@ def default_settings(contract: Contract | None = None, today: dt.date | None = N
     contract = contract or load_contract()
     params = contract.params
     return Settings(
-        date_min=_date("date_min", params["date_min"], today),
-        date_max=_date("date_max", params["date_max"], today),
+        date_min=to_date("date_min", params["date_min"], today),
+        date_max=to_date("date_max", params["date_max"], today),
         about_tolerance=float(params["about_tolerance"]),
         vocabularies=dict(contract.vocabularies),
         severities={spec.id: spec.severity for spec in contract.rules},
@@ -92,7 +92,7 @@ def apply(
             continue
         label = f"{where} {key}"
         if key in ("date_min", "date_max"):
-            changes[key] = _date(label, value, today)
+            changes[key] = to_date(label, value, today)
         elif key == "about_tolerance":
             changes[key] = _tolerance(label, value)
         elif key == "vocabularies":
@@ -142,7 +142,7 @@ def _config_table(path: Path) -> dict[str, Any]:
     return table
 
 
-def _date(label: str, value: object, today: dt.date | None) -> dt.date:
+def to_date(label: str, value: object, today: dt.date | None) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

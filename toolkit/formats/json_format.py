@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 
 def render(reports: list[Report], *, color: bool = False) -> str:
     if len(reports) == 1:
-        return _object(reports[0].to_dict(), "") + "\n"
+        return layout(reports[0].to_dict())
     items = ",\n".join("  " + _object(r.to_dict(), "  ") for r in reports)
     return f"[\n{items}\n]\n"
+
+
+def layout(payload: dict[str, Any]) -> str:
+    """A JSON object with one key per line and each item of a list value on its own line."""
+    return _object(payload, "") + "\n"
 
 
 def _object(payload: dict[str, Any], indent: str) -> str:

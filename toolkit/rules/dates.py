@@ -52,9 +52,8 @@ class DateRange(Rule):
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         # a mistyped year far in the future (2021 -> 2201): still after the event
         row = event[0]
-        year = int(row["published_date"][:4])
-        future = max(year + 180, ctx.settings.date_max.year + 1 + rng.randrange(300))
-        if future > 9999:
+        future = int(row["published_date"][:4]) + 180 + rng.randrange(300)
+        if not ctx.settings.date_max.year < future <= 9999:
             return None
         row["published_date"] = f"{future:04d}{row['published_date'][4:]}"
         if row["published_date"].endswith("-02-29"):

@@ -1,0 +1,178 @@
+"""The fixture generator: valid output passes every rule; output broken for a rule fails
+with exactly the labelled findings; same seed, same bytes; the committed set is fresh."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import synthetic
+from tests.conftest import one_line_error
+from toolkit.checker import validate, validate_frame
+from toolkit.cli import main
+from toolkit.contract import load_contract
+from toolkit.errors import ConfigError
+from toolkit.fixtures import generate
+from toolkit.fixtures.generate import Fixture
+from toolkit.rules.parsing import count_interval, interval, typed
+
+RULES = [spec.id for spec in load_contract().rules]
+COUNTRY_SETS = [("AF", "TJ", "UZ"), ("Tajikistan",), ("AFG",), ("Uzbekistan", "Afghanistan")]
+BOUNDED = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def findings(fixture: Fixture) -> set[tuple[str, str, str | None]]:
+    report = validate_frame(fixture.table)
+    return {(f.rule, f.record_id or "", f.column) for f in report.findings}
+
+
+@BOUNDED
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    events=st.integers(0, 80),
+    countries=st.sampled_from(COUNTRY_SETS),
+)
+def test_valid_output_passes_every_rule(seed: int, events: int, countries: tuple[str]) -> None:
+    fixture = generate(events, seed, countries=countries)
+    assert fixture.labels == ()
+    assert findings(fixture) == set()
+    assert fixture.table["event_id"].n_unique() == events
+
+
+@BOUNDED
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    events=st.integers(10, 80),
+    rule=st.sampled_from(RULES),
+    fraction=st.sampled_from([0.05, 0.2, 0.5]),
+)
+def test_broken_output_fails_with_exactly_the_labels(
+    seed: int, events: int, rule: str, fraction: float
+) -> None:
+    fixture = generate(events, seed, {rule: fraction})
+    labels = {label.key() for label in fixture.labels}
+    assert {label.rule for label in fixture.labels} <= {rule}
+    assert findings(fixture) == labels
+    broken_events = {label.event_id for label in fixture.labels}
+    assert len(broken_events) <= round(fraction * events)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_can_be_broken_and_lines_are_exact(rule: str, tmp_path: Path) -> None:
+    fixture = generate(60, 3, {rule: 0.2})
+    assert len({label.event_id for label in fixture.labels}) == 12  # a fifth of 60 events
+    path = tmp_path / "f.csv"
+    fixture.write(path)
+    report = validate(path)
+    got = {(f.rule, f.record_id, f.column, f.line) for f in report.findings}
+    assert got == {(x.rule, x.record_id, x.column, x.line) for x in fixture.labels}
+
+
+def test_several_rules_at_once_each_event_for_one_rule() -> None:
+    fixture = generate(200, 11, {"subtotal.sum": 0.1, "place.known": 0.1, "value.type": 0.1})
+    by_event: dict[str, set[str]] = {}
+    for label in fixture.labels:
+        by_event.setdefault(label.event_id, set()).add(label.rule)
+    assert all(len(rules) == 1 for rules in by_event.values())
+    assert findings(fixture) == {label.key() for label in fixture.labels}
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
+    one = generate(50, 5, {"subtotal.sum": 0.2})
+    assert one.csv_text() == generate(50, 5, {"subtotal.sum": 0.2}).csv_text()
+    assert one.manifest() == generate(50, 5, {"subtotal.sum": 0.2}).manifest()
+    assert one.csv_text() != generate(50, 6, {"subtotal.sum": 0.2}).csv_text()
+
+
+def test_realistic_cells() -> None:
+    table = generate(300, 2).table
+    quotes = table["quote"]
+    assert quotes.str.contains(",").all() and quotes.str.contains('"').all()
+    assert quotes.str.contains("\n").any()
+    assert set(table["role"]) == {"total", "part"}
+    qualifiers = set(table["count_qualifier"])
+    assert {"exact", "about", "more_than"} <= qualifiers
+    assert (table["published_date"] >= table["event_date"]).all()
+    assert table.filter(pl.col("role") == "part")["location"].str.len_chars().gt(0).any()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"breaks": {"no.such": 0.1}}, "unknown rule id"),
+        ({"breaks": {"subtotal.sum": 1.5}}, "fraction"),
+        ({"breaks": {"subtotal.sum": 0.6, "value.type": 0.6}}, "more than 1"),
+        ({"countries": ["Atlantis"]}, "Atlantis"),
+        ({"events": -1}, "negative"),
+    ],
+)
+def test_bad_options_are_config_errors(options: dict[str, object], message: str) -> None:
+    arguments: dict[str, object] = {"events": 5, "seed": 0, **options}
+    with pytest.raises(ConfigError, match=message):
+        generate(**arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("qualifier", ["exact", "", "about", "at_least", "more_than",
+                                       "at_most", "fewer_than"])  # fmt: skip
+@pytest.mark.parametrize("tolerance", [0.0, 0.1, 0.15])
+def test_python_interval_matches_the_checkers(qualifier: str, tolerance: float) -> None:
+    """The mutators' interval() and the rule's count_interval() agree on every count."""
+    counts = [*range(0, 3000, 7), 1037, 1500, 999_999]
+    frame = pl.DataFrame({typed("count"): counts, "q": [qualifier or None] * len(counts)})
+    got = frame.select(count_interval("count", "q", tolerance)).rows()
+    assert got == [interval(n, qualifier, tolerance) for n in counts]
+
+
+# ---------------------------------------------------------------- the CLI
+def test_cli_writes_csv_and_manifest_that_the_checker_confirms(tmp_path: Path) -> None:
+    out = tmp_path / "f.csv"
+    args = ["fixtures", "--events", "200", "--seed", "7", "--break", "subtotal.sum=0.1"]
+    result = CliRunner().invoke(main, [*args, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "labelled findings: subtotal.sum 20" in result.stderr
+    manifest = json.loads((tmp_path / "f.manifest.json").read_text(encoding="utf-8"))
+    checked = CliRunner().invoke(main, ["validate", str(out), "--format", "json"])
+    assert checked.exit_code == 1
+    report = json.loads(checked.stdout)
+    keys = ("rule", "record_id", "event_id", "column", "line")
+    assert {tuple(f[k] for k in keys) for f in report["failures"]} == {
+        tuple(x[k] for k in keys) for x in manifest["labels"]
+    }
+    assert report["summary"]["by_rule"] == manifest["findings_by_rule"] == {"subtotal.sum": 20}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--break", "nope.rule=0.1"], "unknown rule id"),
+        (["--break", "subtotal.sum=lots"], "RULE=FRACTION"),
+        (["--date-min", "2020-13-01"], "--date-min"),
+        (["--country", "Atlantis"], "Atlantis"),
+        (["--date-min", "1800-01-01"], "inside the validator's"),
+    ],
+)
+def test_cli_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["fixtures", *args, "--output", str(tmp_path / "x.csv")])
+    if "RULE=FRACTION" in message:  # click's own usage error
+        assert result.exit_code == 2 and message in result.output
+    else:
+        assert message in one_line_error(result)
+    assert not (tmp_path / "x.csv").exists()
+
+
+# ---------------------------------------------------------------- the committed set
+def test_committed_synthetic_fixtures_are_fresh() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for path in synthetic.write(Path(folder)):
+            for made in (path, path.with_name(path.stem + ".manifest.json")):
+                committed = synthetic.SYNTHETIC / made.name
+                assert committed.read_bytes() == made.read_bytes(), (
+                    f"{committed} is stale: run `python -m tests.synthetic` and commit"
+                )
