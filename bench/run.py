@@ -2,7 +2,7 @@
 
     python bench/run.py [--rows N] [--repeat K] [--seed S] [--engine NAME ...]
 
-Generates ``bench/out/events_<N>.csv`` if it is missing (bench/generate.py), then times
+Generates ``bench/out/events_<N>.csv`` if it is missing (``event-toolkit fixtures``), then times
 each command in ``commands()`` as a subprocess: wall clock, best of K runs, and the peak
 RSS of that very child (``os.wait4`` returns the rusage of the one process waited for, so
 no delta of RUSAGE_CHILDREN is needed). Prints a table, the findings ``validate`` reported
@@ -86,7 +86,7 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def commands(data: Path, work: Path, engines: list[str]) -> list[Timed]:
+def commands(data: Path, work: Path, engines: list[str], rows: int, seed: int) -> list[Timed]:
     """Everything timed, in order; the first one is the baseline the ratios refer to."""
     validate = validate_argv()
     timed = [
@@ -107,6 +107,7 @@ def commands(data: Path, work: Path, engines: list[str]) -> list[Timed]:
             argv += ["--engine", engine]
         timed.append(Timed(f"validate[{engine}]", argv, report=report, ok_codes=(0, 1)))
     timed.append(Timed("validate --help", [*validate, "--help"]))
+    timed.append(Timed("event-toolkit fixtures", fixtures_argv(rows, seed, work / "made.csv")))
     return timed
 
 
@@ -196,6 +197,15 @@ def targets(results: list[Result], size: int) -> list[tuple[str, bool, str]]:
                     f"{per_size:.2f}x",
                 )
             )
+        elif r.timed.name == "event-toolkit fixtures":
+            validated = next(x for x in results if x.timed.name == "validate[pandera]")
+            out.append(
+                (
+                    "fixtures (same size) time <= validate time",
+                    r.best <= validated.best,
+                    f"{r.best:.2f} s vs {validated.best:.2f} s",
+                )
+            )
         elif r.timed.name == "validate --help":
             out.append(
                 (
@@ -207,23 +217,26 @@ def targets(results: list[Result], size: int) -> list[tuple[str, bool, str]]:
     return out
 
 
+ROWS_PER_EVENT = 3.11  # the generator's mean: one total and 0 or 2-7 parts
+BREAK_EACH = 0.001  # of the events, per rule: about 1% of the events break some rule
+
+
+def fixtures_argv(rows: int, seed: int, output: Path) -> list[str]:
+    """``event-toolkit fixtures`` for about *rows* rows, every rule broken in a few events."""
+    script = Path(PYTHON).parent / "event-toolkit"
+    base = [str(script)] if script.exists() else [PYTHON, "-m", "toolkit"]
+    breaks = [arg for rule in catalogue_rules() for arg in ("--break", f"{rule}={BREAK_EACH}")]
+    events = str(round(rows / ROWS_PER_EVENT))
+    return [*base, "fixtures", "--events", events, "--seed", str(seed), *breaks,
+            "--output", str(output)]  # fmt: skip
+
+
 def ensure_data(rows: int, seed: int, regenerate: bool) -> Path:
     data = OUT / f"events_{label(rows)}.csv"
     if regenerate or not data.exists():
         print(f"generating {data} ...", flush=True)
-        subprocess.run(
-            [
-                PYTHON,
-                str(REPO / "bench" / "generate.py"),
-                "--rows",
-                str(rows),
-                "--seed",
-                str(seed),
-                "--output",
-                str(data),
-            ],
-            check=True,
-        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(fixtures_argv(rows, seed, data), check=True)
     return data
 
 
@@ -243,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"file: {data} ({size / 2**20:.1f} MiB, {args.rows:,} rows); best of {args.repeat}")
     work = Path(tempfile.mkdtemp(prefix="event-bench-"))
     try:
-        results = measure(commands(data, work, args.engine or ["pandera"]), args.repeat, env)
+        timed = commands(data, work, args.engine or ["pandera"], args.rows, args.seed)
+        results = measure(timed, args.repeat, env)
         print()
         print_table(results, size)
         for r in results:

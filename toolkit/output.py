@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
@@ -19,6 +20,12 @@ def write_atomic(path: Path, text: str) -> None:
     replaces, or 0o666 less the umask for a new one (not mkstemp's private 0o600).
     Raises ToolkitError when *path* cannot be written.
     """
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
+
+
+def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Like write_atomic, but *write* fills the temporary file (given by its path) itself,
+    e.g. a data-frame library writing at full speed."""
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise ToolkitError(f"{path}: folder {folder} does not exist")
@@ -30,10 +37,10 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise ToolkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text)
+        write(tmp)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

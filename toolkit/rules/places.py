@@ -28,6 +28,18 @@ def _distinct(frame: pl.LazyFrame, expr: pl.Expr) -> list[Any]:
     return frame.select(expr.unique()).collect().to_series().drop_nulls().to_list()
 
 
+def _admin2_names(ctx: Context, code: str, exclude_admin1: str) -> list[str]:
+    """Districts of a country whose (canonical) region is not the given one, sorted."""
+    admin1 = {p.name for p in ctx.gazetteer.candidates("admin1", exclude_admin1)}
+    return sorted(
+        {
+            p.name
+            for p in ctx.gazetteer.places(code)
+            if p.level == "admin2" and p.admin1 and p.admin1 not in admin1
+        }
+    )
+
+
 def _inside_region(ctx: Context, admin2: str, row: dict[str, str]) -> bool:
     """Whether some place called *admin2* sits in the row's admin1 (so moving there is no error)."""
     return ctx.gazetteer.nesting_problem(row["country"], row["admin1"], admin2, None) is None
@@ -153,17 +165,14 @@ class Hierarchy(Rule):
             return None
         i = rng.choice(rows)
         row = event[i]
-        code = ctx.gazetteer.country_code(row["country"])
-        elsewhere = sorted(
-            {
-                p.name
-                for p in ctx.gazetteer.places(code or "")
-                if p.level == "admin2" and p.admin1 and not _inside_region(ctx, p.name, row)
-            }
-        )
-        if not elsewhere:
+        code = ctx.gazetteer.country_code(row["country"]) or ""
+        others = _admin2_names(ctx, code, exclude_admin1=row["admin1"])
+        for name in rng.sample(others, min(len(others), 5)):
+            if not _inside_region(ctx, name, row):
+                row["admin2"], row["location"] = name, ""
+                break
+        else:
             return None
-        row["admin2"], row["location"] = rng.choice(elsewhere), ""
         problem = ctx.gazetteer.nesting_problem(row["country"], row["admin1"], row["admin2"], None)
         return [(i, problem[0])] if problem else None
 
