@@ -176,3 +176,24 @@ def test_committed_synthetic_fixtures_are_fresh() -> None:
                 assert committed.read_bytes() == made.read_bytes(), (
                     f"{committed} is stale: run `python -m tests.synthetic` and commit"
                 )
+
+
+# ---------------------------------------------------------------- the Faker provider
+def test_faker_provider_draws_only_from_its_generator() -> None:
+    from faker import Faker
+
+    from toolkit.fixtures import EventProvider
+
+    def fake(seed: int) -> Faker:
+        generator = Faker()
+        generator.add_provider(EventProvider)
+        generator.seed_instance(seed)
+        return generator
+
+    rows = fake(3).event_rows()
+    assert rows == fake(3).event_rows() != fake(4).event_rows()
+    assert rows[0]["role"] == "total" and {r["event_id"] for r in rows} == {rows[0]["event_id"]}
+    fixture = fake(3).event_fixture(40, breaks={"place.known": 0.25})
+    assert fixture.options["seed"] is None  # the generator's random, not a seed of ours
+    assert len(fixture.labels) == 10
+    assert findings(fixture) == {label.key() for label in fixture.labels}
