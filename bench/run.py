@@ -161,6 +161,24 @@ def findings_by_rule(report: Path) -> dict[str, int] | None:
     return by_rule
 
 
+def matches_manifest(result: Result, data: Path) -> str:
+    """Whether the report's findings are exactly the data manifest's labels."""
+    if result.timed.report is None:
+        return "no report"
+    manifest = data.with_name(data.stem + ".manifest.json")
+    keys = ("rule", "record_id", "event_id", "column", "line")
+    try:
+        labels = json.loads(manifest.read_text(encoding="utf-8"))["labels"]
+        report = json.loads(result.timed.report.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError) as exc:
+        return f"cannot tell ({exc})"
+    want = {tuple(x[k] for k in keys) for x in labels}
+    got = {tuple(f[k] for k in keys) for f in report["failures"]}
+    if want == got:
+        return f"yes ({len(got):,})"
+    return f"NO: {len(got - want):,} unexpected, {len(want - got):,} missing"
+
+
 def print_table(results: list[Result], size: int) -> None:
     base = results[0].best
     print(
@@ -277,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 if by_rule is not None:
                     print(f"  {'total':<20} {sum(by_rule.values()):>8,}")
+                print(f"  exactly the manifest's labelled findings: {matches_manifest(r, data)}")
         print("\ntargets:")
         for name, ok, detail in targets(results, size):
             print(f"  {'PASS' if ok else 'FAIL'}  {name:<40} ({detail})")
