@@ -197,3 +197,24 @@ def test_faker_provider_draws_only_from_its_generator() -> None:
     assert fixture.options["seed"] is None  # the generator's random, not a seed of ours
     assert len(fixture.labels) == 10
     assert findings(fixture) == {label.key() for label in fixture.labels}
+
+
+@pytest.mark.parametrize("country", ["France", "Nigeria", "United States"])
+def test_other_countries_valid_and_breakable(country: str) -> None:
+    """GeoNames-only countries (some without districts) work as well as the curated ones."""
+    assert findings(generate(60, 4, countries=[country])) == set()
+    for rule in RULES:
+        fixture = generate(60, 4, {rule: 0.1}, countries=[country])
+        assert len({label.event_id for label in fixture.labels}) == 6, rule
+        assert findings(fixture) == {label.key() for label in fixture.labels}, rule
+
+
+def test_cli_same_seed_same_options_byte_identical_files(tmp_path: Path) -> None:
+    args = ["fixtures", "--events", "120", "--seed", "9", "--break", "place.known",
+            "--break", "value.type=0.05", "--country", "Tajikistan"]  # fmt: skip
+    for name in ("a.csv", "b.csv"):
+        assert CliRunner().invoke(main, [*args, "--output", str(tmp_path / name)]).exit_code == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    a, b = (tmp_path / f"{x}.manifest.json" for x in "ab")
+    assert a.read_bytes() == b.read_bytes()
+    assert json.loads(a.read_text())["findings_by_rule"] == {"place.known": 12, "value.type": 6}

@@ -40,11 +40,6 @@ def _admin2_names(ctx: Context, code: str, exclude_admin1: str) -> list[str]:
     )
 
 
-def _inside_region(ctx: Context, admin2: str, row: dict[str, str]) -> bool:
-    """Whether some place called *admin2* sits in the row's admin1 (so moving there is no error)."""
-    return ctx.gazetteer.nesting_problem(row["country"], row["admin1"], admin2, None) is None
-
-
 def _known(ctx: Context, column: str, value: str) -> bool:
     if column == "country":
         return ctx.gazetteer.country_code(value) is not None
@@ -159,22 +154,52 @@ class Hierarchy(Rule):
         return out
 
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
-        """A district put in another region of the same country (its village dropped)."""
-        rows = [i for i, row in enumerate(event) if row["admin1"] and row["admin2"]]
-        if not rows:
-            return None
-        i = rng.choice(rows)
-        row = event[i]
-        code = ctx.gazetteer.country_code(row["country"]) or ""
-        others = _admin2_names(ctx, code, exclude_admin1=row["admin1"])
-        for name in rng.sample(others, min(len(others), 5)):
-            if not _inside_region(ctx, name, row):
-                row["admin2"], row["location"] = name, ""
-                break
+        """A district put in another region of the same country (its village dropped); in
+        countries without districts, a region put in another country."""
+        code = ctx.gazetteer.country_code(event[0]["country"]) or ""
+        districts = [i for i, row in enumerate(event) if row["admin1"] and row["admin2"]]
+        regions = [i for i, row in enumerate(event) if row["admin1"]]
+        if districts:
+            i = rng.choice(districts)
+            row = event[i]
+            others = _admin2_names(ctx, code, exclude_admin1=row["admin1"])
+            moved = rng.sample(others, min(len(others), 5))
+            column = "admin2"
+        elif regions:
+            i = rng.choice(regions)
+            row = event[i]
+            others = _foreign_regions(ctx, code)
+            moved = rng.sample(others, min(len(others), 5))
+            column = "admin1"
         else:
             return None
-        problem = ctx.gazetteer.nesting_problem(row["country"], row["admin1"], row["admin2"], None)
-        return [(i, problem[0])] if problem else None
+        for name in moved:
+            changed = {**row, column: name, "location": ""}
+            if column == "admin1":
+                changed["admin2"] = ""
+            problem = ctx.gazetteer.nesting_problem(
+                changed["country"], changed["admin1"], changed["admin2"] or None, None
+            )
+            if problem is not None and problem[0] == column:
+                row.update(changed)
+                return [(i, column)]
+        return None
+
+
+def _foreign_regions(ctx: Context, code: str) -> list[str]:
+    """Regions of the seed articles' countries that are not (also) names in *code*."""
+    own = {p.name for p in ctx.gazetteer.places(code) if p.level == "admin1"}
+    return sorted(
+        {
+            p.name
+            for other in ("AF", "TJ", "UZ")
+            if other != code
+            for p in ctx.gazetteer.places(other)
+            if p.level == "admin1"
+            and not any(q.country == code for q in ctx.gazetteer.candidates("admin1", p.name))
+        }
+        - own
+    )
 
 
 __all__ = ["Hierarchy", "Known", "cell_findings"]
