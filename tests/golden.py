@@ -21,7 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "fixtures" / "real"
 EXPECTED = REAL / "expected"
 FILES = ("events", "extraction_errors")
-FORMATS = {"text": "txt", "json": "json"}
+FORMATS = {"text": "txt", "json": "json", "github": "github.txt", "junit": "junit.xml",
+           "markdown": "md"}  # fmt: skip
+# a fixed GitHub environment, so the Markdown links are the same everywhere
+GITHUB_ENV: dict[str, str | None] = {
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "example/event-data",
+    "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567",
+    "GITHUB_STEP_SUMMARY": None,
+}
 EXIT_CODES = {"events": 0, "extraction_errors": 1}
 
 
@@ -38,7 +46,7 @@ def _at_root() -> Iterator[None]:
 def render(name: str, fmt: str) -> tuple[int, str]:
     """(exit code, stdout) of ``validate fixtures/real/<name>.csv --format <fmt>``."""
     with _at_root():
-        result = CliRunner().invoke(
+        result = CliRunner(env=GITHUB_ENV).invoke(
             main, ["validate", f"fixtures/real/{name}.csv", "--format", fmt], color=False
         )
     return result.exit_code, result.stdout

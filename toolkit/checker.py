@@ -58,6 +58,7 @@ def _check(name: str, frame: pl.DataFrame, ctx: Context, engine: str) -> Report:
         rows=frame.height,
         findings=findings,
         rule_order=tuple(spec.id for spec in ctx.contract.rules),
+        disabled=tuple(s.id for s in ctx.contract.rules if not ctx.settings.enabled(s.id)),
     )
 
 

@@ -5,6 +5,7 @@ Heavy modules (polars, pandera) are imported inside the commands, so ``--help`` 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ import click
 
 from toolkit.errors import ConfigError, ToolkitError
 
-FORMATS = ("text", "json")
 EXIT_UNUSABLE = 2
 
 
@@ -66,7 +66,7 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(("text", "json", "github", "junit", "markdown")),
     default="text",
     show_default=True,
     help="Report format.",
@@ -122,7 +122,7 @@ def validate_command(
     from toolkit.checker import validate
     from toolkit.config import load_settings
     from toolkit.formats import render
-    from toolkit.output import write_atomic
+    from toolkit.output import append_text, write_atomic
     from toolkit.report import exit_code
 
     if output is not None:
@@ -148,6 +148,9 @@ def validate_command(
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a TTY otherwise
     else:
         write_atomic(output, text)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        append_text(Path(summary), render(reports, "markdown"))
     sys.exit(exit_code(reports))
 
 

@@ -50,6 +50,15 @@ def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+def append_text(path: Path, text: str) -> None:
+    """Append *text* (UTF-8) to *path* (e.g. GitHub's step summary file, which others share)."""
+    try:
+        with path.open("a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise ToolkitError(f"{path}: cannot append ({exc.strerror or exc})") from None
+
+
 def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
     """A new, empty hidden file in *folder*; O_CREAT with 0o666 lets the umask apply."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)

@@ -44,7 +44,8 @@ class Report:
     file: str
     rows: int
     findings: tuple[Finding, ...] = field(default_factory=tuple)
-    rule_order: tuple[str, ...] = ()
+    rule_order: tuple[str, ...] = ()  # every rule of the catalogue, in its order
+    disabled: tuple[str, ...] = ()  # rules turned off for this run
 
     @property
     def errors(self) -> int:

@@ -39,4 +39,6 @@ def _object(payload: dict[str, Any], indent: str) -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    # U+2028/2029 are valid in JSON but end lines in JavaScript and some viewers
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -7,9 +7,10 @@ terminal); colour only when asked (the CLI asks on a TTY).
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 from itertools import groupby
 from typing import TYPE_CHECKING
+
+from toolkit.formats.escaping import escape_controls
 
 if TYPE_CHECKING:
     from toolkit.report import Finding, Report
@@ -18,9 +19,6 @@ WIDTH = 80
 RECORD_ID_LIMIT = 40  # longer record ids are trimmed, so every part fits a line
 _HEAD_INDENT = " " * 12  # continuation of a finding's first line, under the record id
 _TEXT_INDENT = " " * 6  # message and suggestion lines
-# Cc: C0, DEL and C1 controls (ESC, CSI, NEL...); Zl, Zp: line and paragraph separators.
-# Other format characters (Cf) stay: ZWNJ and ZWJ are part of Persian text and emoji.
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "2", "bold": "1"}
 
 
@@ -33,33 +31,23 @@ def summary(report: Report) -> str:
     rows = f"{report.rows} row" + ("" if report.rows == 1 else "s")
     errors = f"{report.errors} error" + ("" if report.errors == 1 else "s")
     warnings = f"{report.warnings} warning" + ("" if report.warnings == 1 else "s")
-    return f"{_escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}"
+    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}"
 
 
 def show(value: str | None, limit: int = 40) -> str:
     """A cell value as a safe one-line literal: escapes control characters, trims."""
     if value is None:
         return "(empty)"
-    escaped = _escape_controls(value)
+    escaped = escape_controls(value)
     if len(escaped) > limit:
         escaped = escaped[: limit - 3] + "..."
     return '"' + escaped.replace('"', '\\"') + '"'
 
 
-def _escape_controls(value: str) -> str:
-    """*value* with control characters and line breaks written as escapes (\\n, \\x1b)."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in _ESCAPED_CATEGORIES
-        else ch
-        for ch in value
-    )
-
-
 def _record(record_id: str | None) -> str:
     if not record_id:
         return "(no record_id)"
-    escaped = _escape_controls(record_id)
+    escaped = escape_controls(record_id)
     if len(escaped) > RECORD_ID_LIMIT:
         escaped = escaped[: RECORD_ID_LIMIT - 3] + "..."
     return escaped
@@ -98,7 +86,7 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
     # go on a continuation line (each part is short enough to fit one on its own)
     parts = [f"  {where:<9} {_record(finding.record_id)}"]
     if finding.column:
-        parts.append(f"{_escape_controls(finding.column)}={show(finding.value)}")
+        parts.append(f"{escape_controls(finding.column)}={show(finding.value)}")
     warning = finding.severity == "warning"
     if warning:
         parts.append(f"[{finding.severity}]")
@@ -115,12 +103,12 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
         mark = _paint(finding.severity, finding.severity, color)
         heads[-1][-1] = heads[-1][-1].replace(f"[{finding.severity}]", f"[{mark}]")
     out = ["  ".join(head) for head in heads]
-    message = _escape_controls(finding.message)
+    message = escape_controls(finding.message)
     out += textwrap.wrap(
         message, WIDTH, initial_indent=_TEXT_INDENT, subsequent_indent=_TEXT_INDENT
     )
     if finding.suggestion:
-        hint = f"did you mean: {_escape_controls(finding.suggestion)}"
+        hint = f"did you mean: {escape_controls(finding.suggestion)}"
         out += textwrap.wrap(
             hint, WIDTH, initial_indent=_TEXT_INDENT, subsequent_indent=_TEXT_INDENT + "  "
         )

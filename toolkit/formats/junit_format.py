@@ -1,0 +1,61 @@
+"""JUnit XML for CI test reporters: a test suite per file, a test case per rule.
+
+A rule with errors is a failed test case listing its findings; a rule turned off is
+skipped; warnings are listed in the case's ``system-out``. Extracted text is written with
+control characters escaped, so the XML stays well-formed whatever the data holds.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from toolkit.formats.escaping import escape_controls
+from toolkit.formats.github_format import describe
+
+if TYPE_CHECKING:
+    from toolkit.report import Finding, Report
+
+
+def render(reports: list[Report], *, color: bool = False) -> str:
+    root = ET.Element("testsuites", name="event-toolkit validate")
+    for report in reports:
+        root.append(_suite(report))
+    totals = {key: sum(int(s.get(key, "0")) for s in root) for key in ("tests", "failures")}
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _suite(report: Report) -> ET.Element:
+    file = escape_controls(report.file)
+    suite = ET.Element("testsuite", name=file)
+    failures = skipped = 0
+    for rule in report.rule_order:
+        case = ET.SubElement(suite, "testcase", classname=file, name=rule)
+        found = [f for f in report.findings if f.rule == rule]
+        errors = [f for f in found if f.severity == "error"]
+        warnings = [f for f in found if f.severity == "warning"]
+        if rule in report.disabled:
+            ET.SubElement(case, "skipped", message="rule turned off")
+            skipped += 1
+        elif errors:
+            plural = "" if len(errors) == 1 else "s"
+            failure = ET.SubElement(
+                case, "failure", message=f"{len(errors)} finding{plural} of {rule}", type=rule
+            )
+            failure.text = "\n".join(_line(f) for f in errors)
+            failures += 1
+        if warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in warnings)
+    suite.set("tests", str(len(report.rule_order)))
+    suite.set("failures", str(failures))
+    suite.set("skipped", str(skipped))
+    suite.set("errors", "0")
+    return suite
+
+
+def _line(finding: Finding) -> str:
+    column = f" {finding.column}" if finding.column else ""
+    return escape_controls(f"line {finding.line}{column}: {describe(finding)}")
