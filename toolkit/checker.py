@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +24,35 @@ from toolkit.rules import all_rules
 from toolkit.rules.base import ROW, Context, Rule
 
 
-def validate(path: str | Path, settings: Settings | None = None, engine: str = "pandera") -> Report:
-    """Check one CSV file against every enabled rule. Raises ToolkitError when unusable."""
+def validate(
+    path: str | Path,
+    settings: Settings | None = None,
+    engine: str = "pandera",
+    changed_since: str | None = None,
+) -> Report:
+    """Check one CSV file against every enabled rule. Raises ToolkitError when unusable.
+
+    With *changed_since* (a git revision), report only findings on rows added or changed
+    since then, and event findings on events with such a row (see toolkit.changes).
+    """
     path = Path(path)
     settings = settings or load_settings(data_path=path)
     ctx = Context(contract=load_contract(), settings=settings)
-    # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-    return _check(str(path), prepare(read_table(path), ctx), ctx, engine)
+    if changed_since is None:
+        # the parsed table is dropped as soon as the prepared frame exists (peak memory)
+        return _check(str(path), prepare(read_table(path), ctx), ctx, engine)
+    from toolkit.changes import changes_since
+
+    table = read_table(path)
+    changes = changes_since(table, changed_since)
+    report = _check(str(path), prepare(table, ctx), ctx, engine)
+    whole_event = {spec.id for spec in ctx.contract.rules if spec.family in EVENT_FAMILIES}
+    kept = tuple(
+        f
+        for f in report.findings
+        if f.line in changes.lines or (f.rule in whole_event and f.event_id in changes.events)
+    )
+    return replace(report, findings=kept, changed=(changed_since, len(changes.lines)))
 
 
 def validate_frame(
@@ -41,6 +64,9 @@ def validate_frame(
     """Check an in-memory table (pandas or polars); lines count as if written to CSV
     with a header row (the first record is line 2)."""
     return check_table(table_from_frame(frame, name), settings or load_settings(), engine)
+
+
+EVENT_FAMILIES = ("events", "subtotals")  # rules that judge an event as a whole
 
 
 def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:

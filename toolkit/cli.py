@@ -49,6 +49,23 @@ def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
             raise ConfigError(f"{output}: --output would overwrite the input file {item}")
 
 
+def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Files as given; a folder stands for the *.csv files below it (sorted, hidden skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(
+            p for p in path.rglob("*.csv")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )  # fmt: skip
+        if not found:
+            raise ConfigError(f"{path}: no *.csv files in this folder")
+        out += found
+    return tuple(dict.fromkeys(out))
+
+
 def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
@@ -102,6 +119,11 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report only rows added or changed since this git revision (events: whole).",
+)
 def validate_command(
     files: tuple[Path, ...],
     fmt: str,
@@ -114,8 +136,9 @@ def validate_command(
     rules: tuple[str, ...],
     engine: str,
     color: bool | None,
+    changed_since: str | None,
 ) -> None:
-    """Check event-record CSV FILES against the contract and every rule.
+    """Check event-record CSV FILES (or every *.csv under a folder) against every rule.
 
     Exit 0: no errors (warnings allowed); 1: errors found; 2: unusable input or options.
     """
@@ -125,6 +148,7 @@ def validate_command(
     from toolkit.output import append_text, write_atomic
     from toolkit.report import exit_code
 
+    files = _expand(files)
     if output is not None:
         _refuse_overwriting_inputs(output, (*files, *gazetteer, *([config] if config else [])))
     overrides: dict[str, Any] = {
@@ -139,6 +163,7 @@ def validate_command(
             path,
             load_settings(data_path=path, config_path=config, overrides=overrides),
             engine=engine,
+            changed_since=changed_since,
         )
         for path in files
     ]

@@ -44,7 +44,13 @@ class Table:
 
 def read_table(path: Path) -> Table:
     """Read *path* as a UTF-8 CSV with a header row. Raises InputError when unusable."""
-    data = _read_bytes(path)
+    return parse_table(path, _read_bytes(path))
+
+
+def parse_table(path: Path, data: bytes) -> Table:
+    """Parse *data*, the bytes of a CSV file (*path* names it in messages)."""
+    if not data or data.isspace():
+        raise InputError(f"{path}: file is empty (expected a header row)")
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if b"\x00" in data[:65536]:

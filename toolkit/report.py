@@ -46,6 +46,7 @@ class Report:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     rule_order: tuple[str, ...] = ()  # every rule of the catalogue, in its order
     disabled: tuple[str, ...] = ()  # rules turned off for this run
+    changed: tuple[str, int] | None = None  # (git revision, rows changed since) if diff-aware
 
     @property
     def errors(self) -> int:

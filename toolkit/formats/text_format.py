@@ -31,7 +31,11 @@ def summary(report: Report) -> str:
     rows = f"{report.rows} row" + ("" if report.rows == 1 else "s")
     errors = f"{report.errors} error" + ("" if report.errors == 1 else "s")
     warnings = f"{report.warnings} warning" + ("" if report.warnings == 1 else "s")
-    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}"
+    since = ""
+    if report.changed:
+        ref, changed = escape_controls(report.changed[0]), report.changed[1]
+        since = f" (findings on the {changed} rows changed since {ref})"
+    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}{since}"
 
 
 def show(value: str | None, limit: int = 40) -> str:
