@@ -153,7 +153,8 @@ def test_missing_required_columns_are_named(tmp_path: Path) -> None:
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert one_line_error(invoke(tmp_path / "no.csv")) == f"{tmp_path / 'no.csv'}: no such file"
-    assert one_line_error(invoke(tmp_path)) == f"{tmp_path}: is a directory, not a CSV file"
+    # a folder stands for the CSV files below it (issue 5); an empty one is unusable
+    assert one_line_error(invoke(tmp_path)) == f"{tmp_path}: no *.csv files in this folder"
 
 
 def test_one_unusable_file_among_several_exits_2(tmp_path: Path) -> None:
