@@ -489,3 +489,19 @@ def test_help_and_validate_do_not_import_great_expectations(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     probe = [line for line in done.stdout.splitlines() if line.startswith(("help", "validate"))]
     assert probe == ["help 0 []", "validate 0 False"]
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "rules", "code"),
+    [
+        ("error", [], 1),
+        ("never", [], 0),
+        ("error", ["place.known=warning", "place.hierarchy=off"], 0),
+        ("warning", ["place.known=warning", "place.hierarchy=off"], 1),
+    ],
+)
+def test_fail_on(tmp_path: Path, fail_on: str, rules: list[str], code: int) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text(csv_text(rows({"admin2": "Shohon Sh. Shokhin", "admin1": "Khatlon"})))
+    args = [arg for rule in rules for arg in ("--rule", rule)]
+    assert invoke(path, "--fail-on", fail_on, *args).exit_code == code

@@ -120,6 +120,13 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
 )
 @click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning", "never")),
+    default="error",
+    show_default=True,
+    help="Exit 1 on errors, on warnings too, or never (CI gates).",
+)
+@click.option(
     "--changed-since",
     metavar="REF",
     help="Report only rows added or changed since this git revision (events: whole).",
@@ -136,6 +143,7 @@ def validate_command(
     rules: tuple[str, ...],
     engine: str,
     color: bool | None,
+    fail_on: str,
     changed_since: str | None,
 ) -> None:
     """Check event-record CSV FILES (or every *.csv under a folder) against every rule.
@@ -176,7 +184,7 @@ def validate_command(
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         append_text(Path(summary), render(reports, "markdown"))
-    sys.exit(exit_code(reports))
+    sys.exit(exit_code(reports, fail_on))
 
 
 def _fractions(values: tuple[str, ...]) -> dict[str, float]:

