@@ -4,6 +4,7 @@ with exactly the labelled findings; same seed, same bytes; the committed set is 
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tests import synthetic
 from tests.conftest import one_line_error
 from toolkit.checker import validate, validate_frame
 from toolkit.cli import main
+from toolkit.config import apply, default_settings
 from toolkit.contract import load_contract
 from toolkit.errors import ConfigError
 from toolkit.fixtures import generate
@@ -61,7 +63,9 @@ def test_broken_output_fails_with_exactly_the_labels(
     assert {label.rule for label in fixture.labels} <= {rule}
     assert findings(fixture) == labels
     broken_events = {label.event_id for label in fixture.labels}
-    assert len(broken_events) <= round(fraction * events)
+    asked, broken = fixture.broken_events[rule]
+    assert asked == math.floor(fraction * events + 0.5)  # rounded half up
+    assert len(broken_events) == broken <= asked
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -111,6 +115,8 @@ def test_realistic_cells() -> None:
         ({"breaks": {"subtotal.sum": 0.6, "value.type": 0.6}}, "more than 1"),
         ({"countries": ["Atlantis"]}, "Atlantis"),
         ({"events": -1}, "negative"),
+        ({"seed": -1}, "negative"),
+        ({"date_min": "2020-13-01"}, "date_min"),
     ],
 )
 def test_bad_options_are_config_errors(options: dict[str, object], message: str) -> None:
@@ -156,11 +162,12 @@ def test_cli_writes_csv_and_manifest_that_the_checker_confirms(tmp_path: Path) -
         (["--date-min", "2020-13-01"], "--date-min"),
         (["--country", "Atlantis"], "Atlantis"),
         (["--date-min", "1800-01-01"], "inside the validator's"),
+        (["--break", "place.known", "--break", "place.known=0.2"], "given twice"),
     ],
 )
 def test_cli_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["fixtures", *args, "--output", str(tmp_path / "x.csv")])
-    if "RULE=FRACTION" in message:  # click's own usage error
+    if message in ("RULE=FRACTION", "given twice"):  # click's own usage errors
         assert result.exit_code == 2 and message in result.output
     else:
         assert message in one_line_error(result)
@@ -218,3 +225,75 @@ def test_cli_same_seed_same_options_byte_identical_files(tmp_path: Path) -> None
     a, b = (tmp_path / f"{x}.manifest.json" for x in "ab")
     assert a.read_bytes() == b.read_bytes()
     assert json.loads(a.read_text())["findings_by_rule"] == {"place.known": 12, "value.type": 6}
+
+
+# ---------------------------------------------------------------- settings shape the data
+def test_old_dates_and_one_day_windows() -> None:
+    for low, high in (("1900-01-01", "1900-01-31"), ("1969-12-31", "1969-12-31")):
+        fixture = generate(30, 1, date_min=low, date_max=high)
+        assert fixture.table["published_date"].is_in(["", None]).sum() == 0
+        assert findings(fixture) == set()
+    for rule in ("date.order", "value.type", "date.range", "event.consistent"):
+        fixture = generate(40, 2, {rule: 0.5}, date_min="1960-01-01", date_max="1969-12-31")
+        assert findings(fixture) == {label.key() for label in fixture.labels}
+
+
+def test_custom_vocabularies_and_tolerance_shape_the_data() -> None:
+    vocabularies = {"event_type": ["attack", "Protest"], "count_qualifier": ["about"]}
+    settings = apply(default_settings(), {"vocabularies": vocabularies,
+                                          "about_tolerance": 0.02}, None)  # fmt: skip
+    valid = generate(80, 3, settings=settings)
+    assert set(valid.table["event_type"]) <= {"attack", "Protest"}
+    assert set(valid.table["count_qualifier"]) <= {"about", ""}
+    assert validate_frame(valid.table, settings).findings == ()
+    for rule in ("value.enum", "event.consistent", "subtotal.sum"):
+        broken = generate(80, 3, {rule: 0.2}, settings=settings)
+        got = {(f.rule, f.record_id or "", f.column)
+               for f in validate_frame(broken.table, settings).findings}  # fmt: skip
+        assert got == {label.key() for label in broken.labels} != set(), rule
+    one_type = apply(default_settings(), {"vocabularies": {"event_type": ["clash"]}}, None)
+    assert generate(30, 1, {"event.consistent": 0.5}, settings=one_type).labels == ()
+
+
+def test_a_rule_turned_off_cannot_be_broken() -> None:
+    settings = apply(default_settings(), {"rules": {"place.known": "off"}}, None)
+    with pytest.raises(ConfigError, match="turned off"):
+        generate(10, 0, {"place.known": 0.2}, settings=settings)
+
+
+def test_shortfall_is_recorded() -> None:
+    fixture = generate(100, 0, {"subtotal.sum": 0.5, "record_id.unique": 0.5})
+    asked = fixture.manifest()["broken_events"]
+    assert asked["subtotal.sum"][0] == asked["record_id.unique"][0] == 50
+    assert asked["subtotal.sum"][1] < 50  # the events with parts ran out
+    assert findings(fixture) == {label.key() for label in fixture.labels}
+
+
+def test_provider_calls_can_be_put_together() -> None:
+    from faker import Faker
+
+    from toolkit.fixtures import EventProvider
+
+    fake = Faker()
+    fake.add_provider(EventProvider)
+    fake.seed_instance(1)
+    rows = [row for _ in range(6) for row in fake.event_rows()]
+    assert validate_frame(pl.DataFrame(rows)).findings == ()
+    with pytest.raises(ConfigError, match="seed_instance"):
+        fake.event_fixture(3, seed=5)
+
+
+@pytest.mark.parametrize("output", [".", ""])
+def test_cli_output_must_be_a_file(output: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["fixtures", "--events", "2", "--output", output])
+    assert "--output must name a file" in one_line_error(result)
+
+
+def test_cli_never_overwrites_its_config(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("about_tolerance = 0.2\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["fixtures", "--events", "2", "--config", str(config), "--output", str(config)]
+    )
+    assert "would overwrite" in one_line_error(result)
+    assert config.read_text(encoding="utf-8") == "about_tolerance = 0.2\n"

@@ -193,6 +193,8 @@ def _fractions(values: tuple[str, ...]) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in values:
         rule, sep, fraction = item.partition("=")
+        if rule.strip() in out:
+            raise click.BadParameter(f"{rule.strip()!r} is given twice", param_hint="--break")
         try:
             out[rule.strip()] = float(fraction) if sep else DEFAULT_FRACTION
         except ValueError:
@@ -271,9 +273,14 @@ def fixtures_command(
     rule, record_id, event_id, column and line.
     """
     from toolkit.config import load_settings, to_date
-    from toolkit.fixtures import generate
+    from toolkit.fixtures import generate, manifest_path
     from toolkit.fixtures.generate import COUNTRIES
 
+    if not output.name or output.name in (".", "..") or output.is_dir():
+        raise ConfigError(f"{output}: --output must name a file (FILE.csv)")
+    manifest = manifest_path(output)
+    _refuse_overwriting_inputs(output, (config,) if config else ())
+    _refuse_overwriting_inputs(manifest, (config,) if config else ())
     settings = load_settings(data_path=output, config_path=config)
     fixture = generate(
         events,
@@ -284,7 +291,7 @@ def fixtures_command(
         countries=countries or COUNTRIES,
         settings=settings,
     )
-    manifest = fixture.write(output)
+    fixture.write(output)
     counts = fixture.manifest()["findings_by_rule"]
     broken = ", ".join(f"{rule} {n}" for rule, n in counts.items()) or "none"
     click.echo(
@@ -292,6 +299,13 @@ def fixtures_command(
         f"(labelled findings: {broken})",
         err=True,
     )
+    for rule, (asked, done) in fixture.manifest()["broken_events"].items():
+        if done < asked:
+            click.echo(
+                f"note: {rule}: {done} of the {asked} events asked for could be broken "
+                "(too few events fit the rule's mutator)",
+                err=True,
+            )
 
 
 @click.group(cls=_Group)

@@ -119,5 +119,7 @@ class Consistent(Rule):
             return None
         k = rng.choice(parts)  # one part told as another kind of event
         others = [w for w in ctx.vocabulary("event_type") if w != event[0]["event_type"]]
+        if not others:
+            return None
         event[k]["event_type"] = rng.choice(others)
         return [(k, "event_type")]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from random import Random
 
+SEED_COUNTRIES = ("AF", "TJ", "UZ")  # the seed articles' countries, the generator's default
+
 
 def part_rows(event: list[dict[str, str]]) -> list[int]:
     """Indexes of the event's part rows."""

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
-from toolkit.rules.mutating import typo
+from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
 PLACES = ("country", "admin1", "admin2", "location")
 LEVEL_WORDS = {
@@ -192,7 +192,7 @@ def _foreign_regions(ctx: Context, code: str) -> list[str]:
     return sorted(
         {
             p.name
-            for other in ("AF", "TJ", "UZ")
+            for other in SEED_COUNTRIES
             if other != code
             for p in ctx.gazetteer.places(other)
             if p.level == "admin1"

@@ -131,7 +131,10 @@ class PartsAddUp(Rule):
             count = int(total_lo - rest_hi) - 1 - rng.randrange(50)
             if count < 0 or rest_hi == INF:
                 return None
-        event[k]["count"], event[k]["count_qualifier"] = str(max(count, 0)), "exact"
+        event[k]["count"] = str(count)
+        event[k]["count_qualifier"] = (
+            "exact" if "exact" in ctx.vocabulary("count_qualifier") else ""
+        )
         return [(0, "count")]
 
 

@@ -105,7 +105,10 @@ class Enum(Rule):
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         # on the anchor, whose unknown type other rows are then not compared with
         word = event[0]["event_type"]
-        event[0]["event_type"] = rng.choice([word.replace("_", " ").title(), word + "s"])
+        allowed = set(ctx.vocabulary("event_type"))
+        variants = [word.replace("_", " ").title(), word + "s", word.upper(), word + "_"]
+        wrong = [v for v in variants if v not in allowed and v != word]
+        event[0]["event_type"] = rng.choice(wrong)
         return [(0, "event_type")]
 
 
