@@ -97,8 +97,6 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if not data or data.isspace():
-        raise InputError(f"{path}: file is empty (expected a header row)")
     return data
 
 

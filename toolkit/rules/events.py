@@ -43,17 +43,6 @@ def at_anchor(expr: pl.Expr) -> pl.Expr:
     return expr.gather(pl.col(ANCHOR))
 
 
-def anchor_info(frame: pl.DataFrame, events: pl.Series) -> dict[str, tuple[int, str]]:
-    """event_id -> (line, role) of the anchor, for the given events only."""
-    rows = (
-        frame.lazy()
-        .filter(pl.col(EVENT).is_in(events.implode()) & (pl.col(ROW) == pl.col(ANCHOR)))
-        .select(EVENT, LINE, "role")
-        .collect()
-    )
-    return {e: (line, role or "first") for e, line, role in rows.iter_rows()}
-
-
 class Consistent(Rule):
     id = "event.consistent"
     COLUMNS = ("event_date", "event_date_end", "event_type", "country")
@@ -89,24 +78,18 @@ class Consistent(Rule):
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> list[dict[str, Any]]:
         assert column is not None
-        anchors = anchor_info(frame, failed[EVENT])
-        anchor_values = (
-            frame.lazy()
-            .filter(pl.col(EVENT).is_in(failed[EVENT].implode()) & (pl.col(ROW) == pl.col(ANCHOR)))
-            .select(EVENT, column)
-            .collect()
-        )
-        value_of = dict(zip(anchor_values[EVENT], anchor_values[column], strict=True))
+        # ANCHOR is a row position (prepare() computed it), so the anchors are a gather
+        anchors = frame.select(pl.col(LINE, "role", column).gather(failed[ANCHOR]))
+        anchor_of = dict(zip(failed[ROW], anchors.iter_rows(), strict=True))
 
         def build(row: dict[str, Any]) -> tuple[str, str | None]:
-            line, role = anchors[row[EVENT]]
-            anchor_value = value_of[row[EVENT]]
+            line, role, anchor_value = anchor_of[row[ROW]]
             message = self.message(
                 column=column,
                 value=row[column] or "",
                 anchor_value=anchor_value or "",
                 anchor_line=line,
-                anchor_role=role,
+                anchor_role=role or "first",
                 event_id=row[EVENT],
             )
             return message, anchor_value
