@@ -123,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
             cases = exc.failure_cases
     failures = timed(
         "engine: failure cases -> Failures",
-        lambda: pandera_engine._failures(cases, {r.id for r in rules}) if cases is not None else [],
+        lambda: (
+            pandera_engine._failures(cases, {r.id for r in rules}, ctx.contract.names)
+            if cases is not None
+            else []
+        ),
     )
     if cases is not None:
         crashed = pl.DataFrame(cases).filter(pl.col("index").is_null())

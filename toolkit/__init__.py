@@ -23,6 +23,9 @@ _EXPORTS = {
     "Finding": "toolkit.report",
     "ToolkitError": "toolkit.errors",
     "pandera_schema": "toolkit.schema",
+    "expectation_suite": "toolkit.gx",
+    "gx_frame": "toolkit.gx",
+    "gx_parameters": "toolkit.gx",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
 
 from toolkit.config import Settings, load_settings
 from toolkit.contract import load_contract
-from toolkit.engines import ENGINES, Failures
-from toolkit.errors import ToolkitError
+from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
+from toolkit.errors import ConfigError, ToolkitError
 from toolkit.io import LINE, Table, read_table, table_from_frame
 from toolkit.prepare import prepare
 from toolkit.report import Finding, Report
@@ -29,23 +30,36 @@ def validate(
     settings: Settings | None = None,
     engine: str = "pandera",
     changed_since: str | None = None,
+    data_docs: str | Path | DataDocs | None = None,
 ) -> Report:
     """Check one CSV file against every enabled rule. Raises ToolkitError when unusable.
 
-    With *changed_since* (a git revision), report only findings on rows added or changed
-    since then, and event findings on events with such a row (see toolkit.changes).
+    *engine* is "pandera" (default), "gx" (Great Expectations, the ``gx`` extra) or "both"
+    (both, raising EngineDisagreement unless they agree). With *changed_since* (a git
+    revision), report only findings on rows added or changed since then, and event findings
+    on events with such a row (see toolkit.changes). With *data_docs* (a folder, gx engines
+    only), write GX Data Docs of the run there; pass one DataDocs to several calls and
+    publish() it to get one site for all of them.
     """
     path = Path(path)
     settings = settings or load_settings(data_path=path)
     ctx = Context(contract=load_contract(), settings=settings)
-    if changed_since is None:
-        # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-        return _check(str(path), prepare(read_table(path), ctx), ctx, engine)
+    with _docs(data_docs, engine) as docs:
+        options = RunOptions(name=str(path), data_docs=docs)
+        if changed_since is None:
+            # the parsed table is dropped as soon as the prepared frame exists (peak memory)
+            return _check(prepare(read_table(path), ctx), ctx, engine, options)
+        return _changed(path, ctx, engine, options, changed_since)
+
+
+def _changed(
+    path: Path, ctx: Context, engine: str, options: RunOptions, changed_since: str
+) -> Report:
     from toolkit.changes import changes_since
 
     table = read_table(path)
     changes = changes_since(table, changed_since)
-    report = _check(str(path), prepare(table, ctx), ctx, engine)
+    report = _check(prepare(table, ctx), ctx, engine, options)
     whole_event = {spec.id for spec in ctx.contract.rules if spec.family in EVENT_FAMILIES}
     kept = tuple(
         f
@@ -72,15 +86,15 @@ EVENT_FAMILIES = ("events", "subtotals")  # rules that judge an event as a whole
 def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:
     """Check a parsed table (see toolkit.io) against every enabled rule."""
     ctx = Context(contract=load_contract(), settings=settings)
-    return _check(str(table.path), prepare(table, ctx), ctx, engine)
+    return _check(prepare(table, ctx), ctx, engine, RunOptions(name=str(table.path)))
 
 
-def _check(name: str, frame: pl.DataFrame, ctx: Context, engine: str) -> Report:
+def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) -> Report:
     rules = tuple(rule for rule in all_rules(ctx.contract) if ctx.settings.enabled(rule.id))
-    failures = _engine(engine)(ctx, frame, rules)
+    failures = _engine(engine)(ctx, frame, rules, options)
     findings = explain(ctx, frame, rules, failures)
     return Report(
-        file=name,
+        file=options.name,
         rows=frame.height,
         findings=findings,
         rule_order=tuple(spec.id for spec in ctx.contract.rules),
@@ -88,7 +102,28 @@ def _check(name: str, frame: pl.DataFrame, ctx: Context, engine: str) -> Report:
     )
 
 
-Engine = Callable[[Context, pl.DataFrame, tuple[Rule, ...]], list[Failures]]
+Engine = Callable[[Context, pl.DataFrame, tuple[Rule, ...], RunOptions], list[Failures]]
+
+
+@contextmanager
+def _docs(request: str | Path | DataDocs | None, engine: str) -> Iterator[DataDocs | None]:
+    """The DataDocs of a call: a folder given is published when the call succeeds (and
+    left as it was when it fails); a DataDocs given is the caller's to publish."""
+    if request is None:
+        yield None
+        return
+    if engine == "pandera":
+        raise ConfigError("Data Docs are made by Great Expectations: use --engine gx or both")
+    if isinstance(request, DataDocs):
+        yield request
+        return
+    docs = DataDocs(Path(request))
+    try:
+        yield docs
+    except BaseException:
+        docs.discard()
+        raise
+    docs.publish()
 
 
 def _engine(name: str) -> Engine:

@@ -115,7 +115,20 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     metavar="RULE=SEVERITY",
     help="Set a rule to error, warning or off (repeatable).",
 )
-@click.option("--engine", default="pandera", show_default=True, help="Validation engine.")
+@click.option(
+    "--engine",
+    type=click.Choice(("pandera", "gx", "both")),
+    default="pandera",
+    show_default=True,
+    help="Run the rules with Pandera, Great Expectations (the gx extra), or both, which "
+    "must agree.",
+)
+@click.option(
+    "--data-docs",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Write Great Expectations Data Docs (HTML) of the run to DIR (--engine gx or both).",
+)
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
 )
@@ -142,6 +155,7 @@ def validate_command(
     gazetteer: tuple[Path, ...],
     rules: tuple[str, ...],
     engine: str,
+    data_docs: Path | None,
     color: bool | None,
     fail_on: str,
     changed_since: str | None,
@@ -152,6 +166,7 @@ def validate_command(
     """
     from toolkit.checker import validate
     from toolkit.config import load_settings
+    from toolkit.engines import DataDocs
     from toolkit.formats import render
     from toolkit.output import append_text, write_atomic
     from toolkit.report import exit_code
@@ -166,15 +181,24 @@ def validate_command(
         "rules": _rule_severity(rules) or None,
         "gazetteer": [str(p) for p in gazetteer] or None,
     }
-    reports = [
-        validate(
-            path,
-            load_settings(data_path=path, config_path=config, overrides=overrides),
-            engine=engine,
-            changed_since=changed_since,
-        )
-        for path in files
-    ]
+    docs = DataDocs(data_docs) if data_docs is not None else None
+    try:
+        reports = [
+            validate(
+                path,
+                load_settings(data_path=path, config_path=config, overrides=overrides),
+                engine=engine,
+                changed_since=changed_since,
+                data_docs=docs,
+            )
+            for path in files
+        ]
+    except BaseException:
+        if docs is not None:
+            docs.discard()
+        raise
+    if docs is not None:
+        docs.publish()
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     text = render(reports, fmt, color=use_color and fmt == "text")
     if output is None:
@@ -314,8 +338,42 @@ def main() -> None:
     """event-toolkit: keep datasets of event records extracted from news honest."""
 
 
+@click.command(cls=_Command, name="gx-suite")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the suite to this file (default: stdout).",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings (vocabularies, tolerance, rules, gazetteer) from this pyproject.toml.",
+)
+def gx_suite_command(output: Path | None, config: Path | None) -> None:
+    """Write the rule catalogue as a Great Expectations suite (JSON; needs the gx extra).
+
+    It validates the frame toolkit.gx_frame() makes of an event-record file, with the
+    suite parameters toolkit.gx_parameters() gives (date_min, date_max).
+    """
+    from toolkit.config import load_settings
+    from toolkit.engines.gx_engine import require_gx
+    from toolkit.output import write_atomic
+
+    require_gx()
+    from toolkit.gx import suite_json
+
+    text = suite_json(load_settings(config_path=config))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
 main.add_command(validate_command)
 main.add_command(fixtures_command)
+main.add_command(gx_suite_command)
 
 
 def validate_main() -> None:

@@ -21,3 +21,11 @@ class GazetteerError(ToolkitError):
 
 class ContractError(ToolkitError):
     """The shipped contract in schemas/ is inconsistent (a bug in the package)."""
+
+
+class MissingExtraError(ToolkitError):
+    """An optional dependency (an extra such as ``gx``) is not installed."""
+
+
+class EngineDisagreement(ToolkitError):
+    """``--engine both``: the engines failed different rows (a bug in the toolkit)."""

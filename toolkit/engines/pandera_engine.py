@@ -12,7 +12,6 @@ is unusable input), anything else wrapped in a ToolkitError that names the rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandera.polars as pa
@@ -20,7 +19,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.errors import SchemaErrorReason
 
-from toolkit.engines import Failures
+from toolkit.engines import Failures, RunOptions
 from toolkit.errors import ToolkitError
 from toolkit.rules.base import Context, Rule
 
@@ -58,7 +57,9 @@ def build_schema(
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name="event-record")
 
 
-def run(ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...]) -> list[Failures]:
+def run(
+    ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], options: RunOptions
+) -> list[Failures]:
     crashes: list[Crash] = []
     schema = build_schema(ctx, rules, crashes)
     try:
@@ -66,7 +67,7 @@ def run(ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...]) -> list[Fail
     except pa.errors.SchemaErrors as exc:
         _raise_crash(crashes)
         _raise_check_errors(exc.schema_errors)
-        return _failures(exc.failure_cases, {rule.id for rule in rules})
+        return _failures(exc.failure_cases, {rule.id for rule in rules}, ctx.contract.names)
     _raise_crash(crashes)
     return []
 
@@ -89,7 +90,9 @@ def _raise_check_errors(errors: list[Any]) -> None:
             raise ToolkitError(f"internal error: rule {check} could not run: {error}")
 
 
-def _failures(cases: Any, rule_ids: set[str]) -> list[Failures]:
+def _failures(cases: Any, rule_ids: set[str], columns: tuple[str, ...]) -> list[Failures]:
+    """Failing rows per (rule, column); a frame-wide check (pandera names it by the schema)
+    has column None."""
     cases = pl.DataFrame(cases) if not isinstance(cases, pl.DataFrame) else cases
     unknown = set(cases["check"].unique().to_list()) - rule_ids
     if unknown:
@@ -98,9 +101,8 @@ def _failures(cases: Any, rule_ids: set[str]) -> list[Failures]:
         pl.col("index").cast(pl.UInt32).unique().sort()
     )
     return [
-        Failures(rule=check, column=column, rows=pl.Series("rows", index))
+        Failures(
+            rule=check, column=column if column in columns else None, rows=pl.Series("rows", index)
+        )
         for check, column, index in grouped.iter_rows()
     ]
-
-
-Runner = Callable[[Context, pl.DataFrame, tuple[Rule, ...]], list[Failures]]

@@ -1,9 +1,13 @@
-"""What a rule is. Each rule keeps together its id, its check and its explanation.
+"""What a rule is. Each rule keeps together its id, its check, its explanation, its Great
+Expectations expectation and its fixture mutator.
 
 A rule's *check* is a polars expression (or a lazy computation) over the prepared frame
 that is True where a row passes; the engines run it. Its *explain* turns the failing rows
-into findings (message, suggestion), only ever for the failing rows. The catalogue entry
-(severity, message template) comes from schemas/contract.toml via ``spec``.
+into findings (message, suggestion), only ever for the failing rows. Its *gx* names the
+Great Expectations expectation(s) that judge the same thing: a GX built-in where one means
+exactly the rule, else the toolkit's custom expectation for the rule (toolkit/gx/), whose
+metric runs this very check on the columns *reads* names. The catalogue entry (severity,
+message template) comes from schemas/contract.toml via ``spec``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
@@ -27,6 +32,15 @@ if TYPE_CHECKING:
 Broken = list[tuple[int, str | None]]  # what a mutator promises: (row in event, column)
 ROW = "__row"  # position of the row in the prepared frame
 EXPLAIN_COLUMNS = ("__row", "column", "value", "message", "suggestion")
+
+
+@dataclass(frozen=True)
+class GxSpec:
+    """A Great Expectations expectation, as plain data (GX itself is imported only by
+    toolkit/gx): its type (snake_case class name) and its arguments."""
+
+    type: str
+    kwargs: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,8 @@ class Rule(ABC):
     """A rule: stable id, the columns it checks, its check, its explanation."""
 
     id: ClassVar[str]
+    gx_custom: ClassVar[str] = ""  # the toolkit's custom GX expectation for this rule, if any
+    settings_used: ClassVar[tuple[str, ...]] = ()  # Settings fields check() depends on
 
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -80,6 +96,23 @@ class Rule(ABC):
         report, as (row index in *event*, column), or None when this event cannot be
         broken this way (then it is left unchanged)."""
 
+    def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
+        """The frame columns check() reads for *column* (a test proves the list complete)."""
+        assert column is not None
+        return (column,)
+
+    def gx(self, ctx: Context, column: str | None) -> tuple[GxSpec, ...]:
+        """The GX expectation(s) for *column*; a row fails the rule when it fails any.
+        By default the rule's custom expectation, given what check() reads and depends on."""
+        reads = list(self.reads(ctx, column))
+        domain = {"column": reads[0]} if len(reads) == 1 else {"column_list": reads}
+        parameters = {name: _plain(getattr(ctx.settings, name)) for name in self.settings_used}
+        return (GxSpec(self.gx_custom, {**domain, "target": column, "parameters": parameters}),)
+
+    def gx_parameters(self, ctx: Context) -> dict[str, Any]:
+        """Values for the suite parameters ({"$PARAMETER": name}) that gx() refers to."""
+        return {}
+
     # helpers shared by the rule families -------------------------------------------------
     def message(self, **fields: Any) -> str:
         return self.spec.message.format(**fields)
@@ -87,6 +120,15 @@ class Rule(ABC):
     @staticmethod
     def passes(frame: pl.LazyFrame, expr: pl.Expr) -> pl.LazyFrame:
         return frame.select(expr.fill_null(True).alias("passes"))
+
+
+def _plain(value: Any) -> Any:
+    """A settings value as JSON (GX serialises expectation arguments as JSON)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, Path) else value
 
 
 def cell_findings(
@@ -127,5 +169,6 @@ def lines_text(lines: list[int]) -> str:
 
 
 __all__ = [
-    "EXPLAIN_COLUMNS", "LINE", "ROW", "Broken", "Context", "Rule", "cell_findings", "lines_text",
+    "EXPLAIN_COLUMNS", "LINE", "ROW", "Broken", "Context", "GxSpec", "Rule", "cell_findings",
+    "lines_text",
 ]  # fmt: skip

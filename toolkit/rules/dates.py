@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from toolkit.rules.base import Broken, Context, Rule, cell_findings
+from toolkit.rules.base import Broken, Context, GxSpec, Rule, cell_findings
 from toolkit.rules.mutating import day, shifted
-from toolkit.rules.parsing import typed
+from toolkit.rules.parsing import typed, yyyymmdd
 
 # date.order: for each column, the comparisons that must hold, as
 # (operator the column must NOT satisfy against the other column, relation word, other column)
@@ -33,6 +33,20 @@ class DateRange(Rule):
         value = pl.col(typed(column))
         low, high = ctx.settings.date_min, ctx.settings.date_max
         return self.passes(frame, value.is_between(pl.lit(low), pl.lit(high), closed="both"))
+
+    def gx(self, ctx: Context, column: str | None) -> tuple[GxSpec, ...]:
+        # bounds are suite parameters (date_max is "today" by default); see gx_parameters
+        kwargs = {
+            "column": typed(column or ""),
+            "min_value": {"$PARAMETER": "date_min"},
+            "max_value": {"$PARAMETER": "date_max"},
+        }
+        return (GxSpec("expect_column_values_to_be_between", kwargs),)
+
+    def gx_parameters(self, ctx: Context) -> dict[str, Any]:
+        """Suite parameters, as GX's frame holds dates: yyyymmdd integers (toolkit/gx/frame)."""
+        settings = ctx.settings
+        return {"date_min": yyyymmdd(settings.date_min), "date_max": yyyymmdd(settings.date_max)}
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
@@ -78,6 +92,21 @@ class DateOrder(Rule):
             [self._broken(column, op, other).fill_null(False) for op, _, other in _ORDER[column]]
         )
         return self.passes(frame, ~broken)
+
+    def gx(self, ctx: Context, column: str | None) -> tuple[GxSpec, ...]:
+        assert column is not None
+        specs = []
+        for op, _, other in _ORDER[column]:
+            # broken when column > other, i.e. expect other >= column (and the reverse)
+            later, earlier = (other, column) if op == "gt" else (column, other)
+            pair = {"column_A": typed(later), "column_B": typed(earlier), "or_equal": True}
+            specs.append(
+                GxSpec(
+                    "expect_column_pair_values_a_to_be_greater_than_b",
+                    {**pair, "ignore_row_if": "either_value_is_missing"},
+                )
+            )
+        return tuple(specs)
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None

@@ -45,10 +45,17 @@ def at_anchor(expr: pl.Expr) -> pl.Expr:
 
 class Consistent(Rule):
     id = "event.consistent"
+    gx_custom = "expect_event_rows_to_agree_with_anchor"
+    settings_used = ("vocabularies", "gazetteer")
     COLUMNS = ("event_date", "event_date_end", "event_type", "country")
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return self.COLUMNS
+
+    def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
+        assert column is not None
+        dates = (typed(column),) if column in ("event_date", "event_date_end") else ()
+        return (EVENT, ROW, ANCHOR, column, *dates)
 
     def _key(
         self, ctx: Context, frame: pl.LazyFrame, column: str

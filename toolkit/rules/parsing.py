@@ -22,6 +22,11 @@ def typed(column: str) -> str:
     return f"__{column}"
 
 
+def yyyymmdd(day: dt.date) -> int:
+    """A date as the integer GX compares it as (2021-07-05 -> 20210705)."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
 def lo(column: str = "count") -> str:
     return f"__{column}_lo"
 

@@ -48,6 +48,8 @@ def _known(ctx: Context, column: str, value: str) -> bool:
 
 class Known(Rule):
     id = "place.known"
+    gx_custom = "expect_place_names_to_be_known"
+    settings_used = ("gazetteer",)
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return PLACES
@@ -93,9 +95,14 @@ class Known(Rule):
 
 class Hierarchy(Rule):
     id = "place.hierarchy"
+    gx_custom = "expect_place_chains_to_nest"
+    settings_used = ("gazetteer",)
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return (None,)
+
+    def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
+        return PLACES
 
     @staticmethod
     def _chain() -> pl.Expr:
@@ -116,7 +123,7 @@ class Hierarchy(Rule):
         problems = self._problems(ctx, chains[_CHAIN].to_list())
         bad = [dict(zip(PLACES, key, strict=True)) for key, problem in problems.items() if problem]
         if not bad:
-            return self.passes(frame, pl.lit(True))
+            return self.passes(frame, pl.repeat(True, pl.len()))  # one value per row
         bad_frame = pl.DataFrame(bad, schema={c: pl.String for c in PLACES}).with_columns(
             pl.lit(False).alias("passes")
         )

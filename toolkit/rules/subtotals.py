@@ -11,7 +11,7 @@ from toolkit.io import LINE
 from toolkit.rules.base import ROW, Broken, Context, Rule, lines_text
 from toolkit.rules.events import EVENT, EVENT_KEY, is_total
 from toolkit.rules.mutating import part_rows
-from toolkit.rules.parsing import INF, format_interval, hi, interval, lo
+from toolkit.rules.parsing import INF, count_interval, format_interval, hi, interval, lo, typed
 
 
 def _first_total() -> pl.Expr:
@@ -34,9 +34,13 @@ def _finding(row: dict[str, Any], message: str, suggestion: str | None = None) -
 
 class OneTotal(Rule):
     id = "subtotal.total"
+    gx_custom = "expect_events_to_have_at_most_one_total"
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return (None,)
+
+    def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
+        return (EVENT, EVENT_KEY, ROW, "role")
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
         totals = is_total().sum().over(EVENT_KEY)
@@ -68,9 +72,14 @@ class OneTotal(Rule):
 
 class PartsAddUp(Rule):
     id = "subtotal.sum"
+    gx_custom = "expect_event_parts_to_add_up_to_total"
+    settings_used = ("about_tolerance",)
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return (None,)
+
+    def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
+        return (EVENT, EVENT_KEY, ROW, "role", typed("count"), "count_qualifier")
 
     @staticmethod
     def _sums() -> list[pl.Expr]:
@@ -93,8 +102,12 @@ class PartsAddUp(Rule):
         )
         apart = (pl.col("__parts_lo") > pl.col(hi())) | (pl.col("__parts_hi") < pl.col(lo()))
         broken = judged & apart
-        return frame.with_columns(self._sums()).select(
-            (pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes")
+        # the intervals under this run's tolerance (prepare() made them too, for explain)
+        intervals = count_interval("count", "count_qualifier", ctx.settings.about_tolerance)
+        return (
+            frame.with_columns(intervals)
+            .with_columns(self._sums())
+            .select((pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes"))
         )
 
     def explain(

@@ -9,9 +9,17 @@ import polars as pl
 from rapidfuzz import process
 
 from toolkit.io import LINE
-from toolkit.rules.base import Broken, Context, Rule, cell_findings
+from toolkit.rules.base import Broken, Context, GxSpec, Rule, cell_findings
 from toolkit.rules.mutating import part_rows
-from toolkit.rules.parsing import COUNT_RE, DATE_RE, suggest_count, suggest_date, typed
+from toolkit.rules.parsing import (
+    COUNT_RE,
+    DATE_RE,
+    parse_count,
+    parse_date,
+    suggest_count,
+    suggest_date,
+    typed,
+)
 
 _QUALIFIER_SYNONYMS = {
     "some": "about", "around": "about", "approximately": "about", "roughly": "about",
@@ -31,6 +39,13 @@ class Required(Rule):
         assert column is not None
         return self.passes(frame, pl.col(column).is_not_null() & (pl.col(column) != ""))
 
+    def gx(self, ctx: Context, column: str | None) -> tuple[GxSpec, ...]:
+        # a quoted "" in a free-text column is a cell, not a null: GX sees it by its length
+        return (
+            GxSpec("expect_column_values_to_not_be_null", {"column": column}),
+            GxSpec("expect_column_value_lengths_to_be_between", {"column": column, "min_value": 1}),
+        )
+
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> list[dict[str, Any]]:
@@ -44,13 +59,19 @@ class Required(Rule):
 
 class ValueType(Rule):
     id = "value.type"
+    gx_custom = "expect_column_values_to_match_contract_type"
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return ctx.contract.of_type("date") + ctx.contract.of_type("count")
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
+        """The raw text parses; the prepared frame has it parsed already, raw text (as GX
+        gives it) is parsed here by the same parser."""
         assert column is not None
         raw = pl.col(column)
+        if typed(column) not in frame.collect_schema():
+            is_date = ctx.contract.column(column).type == "date"
+            frame = frame.with_columns(parse_date(column) if is_date else parse_count(column))
         return self.passes(frame, raw.is_null() | (raw == "") | pl.col(typed(column)).is_not_null())
 
     def explain(
@@ -88,6 +109,11 @@ class Enum(Rule):
         assert column is not None
         raw = pl.col(column)
         return self.passes(frame, raw.is_null() | raw.is_in(list(ctx.vocabulary(column))))
+
+    def gx(self, ctx: Context, column: str | None) -> tuple[GxSpec, ...]:
+        words = list(ctx.vocabulary(column or ""))
+        kwargs = {"column": column, "value_set": words}
+        return (GxSpec("expect_column_values_to_be_in_set", kwargs),)
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
@@ -133,6 +159,7 @@ def _partial(a: str, b: str, **_: Any) -> float:
 
 class UniqueRecordId(Rule):
     id = "record_id.unique"
+    gx_custom = "expect_column_values_to_be_first_occurrences"  # GX's unique flags the first too
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return ("record_id",)

@@ -1,0 +1,342 @@
+"""The Great Expectations engine: the same rules as a GX suite, with proven parity.
+
+Parity: both engines, on the real extractions, the extraction-error file, generated data
+broken for each rule and under non-default settings, report identical findings. GX runs in
+one ephemeral context for the whole session (toolkit.gx.run.context is cached).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REAL, ROOT, one_line_error, rows
+from tests.test_imports import run_guarded
+from toolkit.checker import validate, validate_frame
+from toolkit.cli import main
+from toolkit.config import Settings, apply, default_settings, load_settings
+from toolkit.contract import load_contract
+from toolkit.errors import ConfigError, EngineDisagreement, ToolkitError
+from toolkit.fixtures import generate
+from toolkit.io import read_table
+from toolkit.prepare import prepare
+from toolkit.report import Report
+from toolkit.rules import all_rules
+from toolkit.rules.base import Context
+
+pytest.importorskip("great_expectations")  # the dev extra installs it; CI runs these
+
+RULES = [spec.id for spec in load_contract().rules]
+SUITE_FILE = ROOT / "schemas" / "event-record.gx.json"
+REAL_SETTINGS = load_settings(data_path=REAL / "events.csv")  # date_max pinned
+
+
+def rows_of(report: Report) -> list[tuple[Any, ...]]:
+    """Every field of every finding: parity is on the whole report, messages included."""
+    return list(report.flatten())
+
+
+def assert_parity(table: pl.DataFrame, settings: Settings) -> Report:
+    by_pandera = validate_frame(table, settings, engine="pandera")
+    by_gx = validate_frame(table, settings, engine="gx")
+    assert rows_of(by_gx) == rows_of(by_pandera)
+    return by_gx
+
+
+# ---------------------------------------------------------------- parity
+
+
+@pytest.mark.parametrize("name", ["events.csv", "extraction_errors.csv"])
+def test_real_extractions_same_report_from_both_engines(name: str) -> None:
+    path = REAL / name
+    by_pandera = validate(path, engine="pandera")
+    by_gx = validate(path, engine="gx")
+    assert rows_of(by_gx) == rows_of(by_pandera)
+    assert by_gx.by_rule == by_pandera.by_rule
+    if name == "extraction_errors.csv":
+        assert len(by_gx.findings) == 17 and len(by_gx.by_rule) == 11  # every rule fires
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_generated_data_broken_for_each_rule(rule: str) -> None:
+    fixture = generate(60, seed=11, breaks={rule: 0.25})
+    report = assert_parity(fixture.table, default_settings())
+    labelled = {(label.rule, label.record_id, label.column) for label in fixture.labels}
+    assert {(f.rule, f.record_id, f.column) for f in report.findings} == labelled
+    assert labelled, rule
+
+
+def test_non_default_settings_reach_the_custom_expectations(tmp_path: Path) -> None:
+    """Tolerance, vocabularies, date window, an extra gazetteer and a rule turned off are
+    expectation arguments: the GX engine must judge by them as pandera does."""
+    gazetteer = tmp_path / "extra.csv"
+    gazetteer.write_text(
+        "name,level,country,admin1,admin2,aliases\nNovabad Test,location,TJ,Khatlon,Panj,\n"
+    )
+    table = pl.DataFrame(
+        rows(
+            {"count": "100", "count_qualifier": "about"},  # e1: about 100 vs parts 80+38
+            {"record_id": "p1", "event_id": "e1", "role": "part", "count": "80"},
+            {"record_id": "p2", "event_id": "e1", "role": "part", "count": "38"},
+            {"event_type": "skirmish"},  # in the custom vocabulary only
+            {"location": "Novabad Test", "admin2": "Panj", "admin1": "Khatlon"},
+            {"published_date": "2019-05-01", "event_date": "2019-04-30"},  # before date_min
+            {"event_id": "e5", "role": "total"},  # a second total: rule turned off
+        )
+    )
+    base = default_settings()
+    words = (*base.vocabularies["event_type"], "skirmish")
+    loose = apply(
+        base,
+        {
+            "about_tolerance": "0.2",
+            "date_min": "2020-01-01",
+            "vocabularies": {"event_type": list(words)},
+            "gazetteer": [str(gazetteer)],
+            "rules": {"subtotal.total": "off", "place.known": "warning"},
+        },
+        None,
+    )
+    strict = assert_parity(table, base)
+    relaxed = assert_parity(table, loose)
+    assert {"subtotal.sum", "value.enum", "place.known", "subtotal.total"} <= set(strict.by_rule)
+    assert "subtotal.sum" not in relaxed.by_rule  # 118 fits about 100 at 20 %
+    assert "value.enum" not in relaxed.by_rule and "place.known" not in relaxed.by_rule
+    assert "subtotal.total" not in relaxed.by_rule and relaxed.by_rule["date.range"] == 2
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    events=st.integers(0, 40),
+    broken=st.lists(st.sampled_from(RULES), max_size=4, unique=True),
+)
+def test_parity_on_generated_data(seed: int, events: int, broken: list[str]) -> None:
+    fixture = generate(events, seed, breaks=dict.fromkeys(broken, 0.2))
+    assert_parity(fixture.table, default_settings())
+
+
+def test_every_rule_declares_what_its_check_reads() -> None:
+    """The custom expectations hand a rule's check only the columns reads() names: a
+    missing one would fail (polars) or change the answer; checked on the error file."""
+    path = REAL / "extraction_errors.csv"
+    ctx = Context(contract=load_contract(), settings=REAL_SETTINGS)
+    frame = prepare(read_table(path), ctx)
+    for rule in all_rules():
+        if not rule.gx_custom:
+            continue
+        for column in rule.targets(ctx):
+            full = rule.check(ctx, frame.lazy(), column).collect().to_series()
+            narrow = frame.select(rule.reads(ctx, column)).lazy()
+            alone = rule.check(ctx, narrow, column).collect().to_series()
+            assert alone.to_list() == full.to_list(), (rule.id, column)
+
+
+# ---------------------------------------------------------------- the suite
+
+
+def test_committed_suite_is_fresh() -> None:
+    from toolkit.gx import suite_json
+
+    committed = json.loads(SUITE_FILE.read_text())
+    fresh = json.loads(suite_json(default_settings()))
+    for suite in (committed, fresh):  # the GX version writing it is not the suite
+        suite["meta"].pop("great_expectations_version", None)
+    assert committed == fresh, "stale: run `event-toolkit gx-suite --output " + str(
+        SUITE_FILE.relative_to(ROOT)
+    )
+
+
+def test_suite_covers_every_rule_with_its_id_in_meta() -> None:
+    suite = json.loads(SUITE_FILE.read_text())
+    ids = {item["meta"]["rule"] for item in suite["expectations"]}
+    assert ids == set(RULES)
+    custom = {item["type"] for item in suite["expectations"] if item["type"].startswith("expect_")}
+    for rule in all_rules():
+        if rule.gx_custom:
+            assert rule.gx_custom in custom, rule.id
+    assert suite["expectations"][0]["severity"] == "critical"
+
+
+def test_suite_reloads_from_json_and_validates_like_the_checker() -> None:
+    """What a GX user does: load the JSON suite into their own context, validate the frame
+    gx_frame() makes with gx_parameters(), and get the same failing rows."""
+    import great_expectations as gx
+
+    import toolkit
+    import toolkit.gx.expectations
+
+    data = json.loads(SUITE_FILE.read_text())
+    suite = gx.ExpectationSuite(**data)
+    assert [type(e).__name__ for e in suite.expectations][-1] == "ExpectPlaceChainsToNest"
+    context = gx.get_context(mode="ephemeral")
+    suite = context.suites.add(suite)
+    batch = (
+        context.data_sources.add_pandas("mine")
+        .add_dataframe_asset("events")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(
+            batch_parameters={
+                "dataframe": toolkit.gx_frame(REAL / "extraction_errors.csv", REAL_SETTINGS)
+            }
+        )
+    )
+    result = batch.validate(
+        suite,
+        expectation_parameters=toolkit.gx_parameters(REAL_SETTINGS),
+        result_format="COMPLETE",
+    )
+    failed: dict[str, set[int]] = {}
+    for item in result.results:
+        rows_failed = item.result.get("unexpected_index_list") or []
+        failed.setdefault(item.expectation_config.meta["rule"], set()).update(rows_failed)
+    lines = read_table(REAL / "extraction_errors.csv").frame["__line"]
+    got = {(rule, lines[row]) for rule, found in failed.items() for row in found}
+    report = validate(REAL / "extraction_errors.csv")
+    assert got == {(f.rule, f.line) for f in report.findings}
+
+
+def test_gx_suite_command_writes_the_committed_file(tmp_path: Path) -> None:
+    out = tmp_path / "suite.json"
+    result = CliRunner().invoke(main, ["gx-suite", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(out.read_text())["expectations"]
+        == json.loads(SUITE_FILE.read_text())["expectations"]
+    )
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def invoke(*args: object) -> Any:
+    return CliRunner().invoke(main, ["validate", *(str(a) for a in args)])
+
+
+def test_engine_both_exits_1_with_the_golden_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for fmt, suffix in (("text", "txt"), ("json", "json")):
+        result = invoke("fixtures/real/extraction_errors.csv", "--engine", "both", "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == (REAL / "expected" / f"extraction_errors.{suffix}").read_text()
+
+
+def test_engine_gx_valid_file_exits_0() -> None:
+    result = invoke(REAL / "events.csv", "--engine", "gx")
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.stdout
+
+
+def test_engines_disagreeing_is_exit_2_naming_the_difference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from toolkit.engines import gx_engine
+
+    real_run = gx_engine.run
+
+    def lossy(*args: Any) -> Any:  # GX "misses" subtotal.sum
+        return [f for f in real_run(*args) if f.rule != "subtotal.sum"]
+
+    monkeypatch.setattr(gx_engine, "run", lossy)
+    message = one_line_error(invoke(REAL / "extraction_errors.csv", "--engine", "both"))
+    assert "disagree" in message
+    assert "2 only by pandera (subtotal.sum line 4, subtotal.sum line 11)" in message
+    with pytest.raises(EngineDisagreement):
+        validate(REAL / "extraction_errors.csv", engine="both")
+
+
+def test_a_crashing_custom_expectation_is_an_error_not_a_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from toolkit.rules.subtotals import PartsAddUp
+
+    def boom(*args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(PartsAddUp, "check", boom)
+    with pytest.raises(ToolkitError, match=r"rule subtotal\.sum crashed in Great Expectations"):
+        validate(REAL / "events.csv", engine="gx")
+
+
+def test_without_great_expectations_engine_gx_says_how_to_install() -> None:
+    for engine in ("gx", "both"):
+        done = run_guarded(
+            ["validate", "fixtures/real/events.csv", "--engine", engine], {"great_expectations"}
+        )
+        assert done.stdout.rstrip().endswith("exit 2"), (done.stdout, done.stderr)
+        assert "pip install 'event-toolkit[gx]'" in done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    done = run_guarded(["gx-suite"], {"great_expectations"})
+    assert done.stdout.rstrip().endswith("exit 2") and "event-toolkit[gx]" in done.stderr
+
+
+# ---------------------------------------------------------------- Data Docs
+
+
+def docs_page(folder: Path) -> str:
+    pages = sorted((folder / "validations").rglob("*.html"))
+    assert pages, list(folder.rglob("*"))
+    return "\n".join(page.read_text() for page in pages)
+
+
+def test_data_docs_list_the_failing_expectations(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    result = invoke(
+        REAL / "extraction_errors.csv", REAL / "events.csv", "--engine", "gx", "--data-docs", docs
+    )
+    assert result.exit_code == 1, result.output
+    assert (docs / "index.html").is_file()
+    html = docs_page(docs)
+    assert "Unsuccessful Expectations" in html
+    assert "subtotal.sum: an event whose part counts cannot add up to its total" in html
+    assert len(list((docs / "validations").rglob("*.html"))) == 2  # one page per file
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_data_docs_replace_an_earlier_site_but_never_another_folder(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    assert invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", docs).exit_code == 0
+    assert invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", docs).exit_code == 0
+    assert len(list((docs / "validations").rglob("*.html"))) == 1  # this run's only
+
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    message = one_line_error(invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", other))
+    assert "not a Data Docs site" in message
+    assert [p.name for p in other.iterdir()] == ["keep.txt"]
+
+
+def test_data_docs_need_a_gx_engine_and_failed_runs_leave_no_site(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    message = one_line_error(invoke(REAL / "events.csv", "--data-docs", docs))
+    assert "--engine gx" in message
+    missing = tmp_path / "missing.csv"
+    result = invoke(REAL / "events.csv", missing, "--engine", "gx", "--data-docs", docs)
+    assert result.exit_code == 2
+    assert list(tmp_path.iterdir()) == []  # neither the site nor its staging folder
+
+
+def test_library_api_writes_docs_for_one_call(tmp_path: Path) -> None:
+    report = validate(REAL / "extraction_errors.csv", engine="gx", data_docs=tmp_path / "d")
+    assert not report.valid
+    assert (tmp_path / "d" / "index.html").is_file()
+    with pytest.raises(ConfigError):
+        validate(REAL / "events.csv", data_docs=tmp_path / "e")
+
+
+def test_suite_for_settings_with_rules_off_has_none_of_theirs() -> None:
+    from toolkit.gx import expectation_suite
+
+    off = replace(default_settings(), severities={**default_settings().severities})
+    off.severities["place.known"] = "off"
+    suite = expectation_suite(off)
+    assert "place.known" not in {e.meta["rule"] for e in suite.expectations if e.meta}

@@ -1,0 +1,76 @@
+"""Great Expectations support: the rule catalogue as a GX suite, and the frame it validates.
+
+Only the ``gx`` engine and these functions import Great Expectations (the ``gx`` extra).
+For your own GX context and checkpoints::
+
+    import toolkit
+    suite = context.suites.add(toolkit.expectation_suite())
+    batch = ...add_batch_definition_whole_dataframe("events").get_batch(
+        batch_parameters={"dataframe": toolkit.gx_frame("events.csv")})
+    result = batch.validate(suite, expectation_parameters=toolkit.gx_parameters())
+
+Modules: frame (the pandas frame GX sees), expectations (the custom expectations),
+suite (the suite from the rules), run (the engine's validation), docs (Data Docs).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    from great_expectations import ExpectationSuite
+
+    from toolkit.config import Settings
+
+
+def _context(settings: Settings | None) -> Any:
+    from toolkit.config import default_settings
+    from toolkit.contract import load_contract
+    from toolkit.rules.base import Context
+
+    contract = load_contract()
+    return Context(contract=contract, settings=settings or default_settings(contract))
+
+
+def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
+    """The rule catalogue (the enabled rules under *settings*, default: the contract's) as a
+    GX ExpectationSuite. Importing it registers the toolkit's custom expectations."""
+    from toolkit.gx.suite import build_suite
+
+    return build_suite(_context(settings))
+
+
+def gx_parameters(settings: Settings | None = None) -> dict[str, Any]:
+    """The suite parameters' values under *settings*: date_min and date_max (yyyymmdd)."""
+    from toolkit.gx.suite import suite_parameters
+
+    return suite_parameters(_context(settings))
+
+
+def gx_frame(
+    data: str | Path | pd.DataFrame | pl.DataFrame, settings: Settings | None = None
+) -> pd.DataFrame:
+    """The pandas frame the suite validates, made from an event-record CSV file or an
+    in-memory table: its cells as text (tidied as the checker does) plus typed columns."""
+    from toolkit.gx.frame import to_gx
+    from toolkit.io import read_table, table_from_frame
+    from toolkit.prepare import prepare
+
+    ctx = _context(settings)
+    table = read_table(Path(data)) if isinstance(data, str | Path) else table_from_frame(data)
+    return to_gx(prepare(table, ctx), ctx.contract)
+
+
+def suite_json(settings: Settings | None = None) -> str:
+    """expectation_suite() as GX's JSON (what ``event-toolkit gx-suite`` writes)."""
+    from toolkit.gx.run import context
+
+    context()  # GX serialises a suite only with an active context
+    return json.dumps(expectation_suite(settings).to_json_dict(), indent=2) + "\n"
+
+
+__all__ = ["expectation_suite", "gx_frame", "gx_parameters", "suite_json"]

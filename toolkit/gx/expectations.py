@@ -1,0 +1,265 @@
+"""The toolkit's custom Great Expectations expectations: one per rule GX has no built-in for.
+
+Each is a real GX expectation (a ColumnMapExpectation or MulticolumnMapExpectation
+subclass) with its own metric, registered with GX when this module is imported, so a suite
+that uses them serialises to JSON and loads back. The metric runs the rule's own check
+(toolkit/rules/) on the columns GX hands it, vectorised over the whole column, so the two
+engines cannot drift. Arguments:
+
+- ``target``: the contract column the rule judges (None: the rule judges whole rows/events);
+- ``parameters``: the settings the rule depends on (vocabularies, about_tolerance, gazetteer).
+
+The multicolumn ones judge whole events, so they need every row (``ignore_row_if="never"``)
+in file order; do not give them a row_condition.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from great_expectations.compatibility import pydantic
+from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import (
+    ColumnMapExpectation,
+    MulticolumnMapExpectation,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_condition_partial import (
+    column_condition_partial,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_map_metric_provider import (
+    ColumnMapMetricProvider,
+)
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (  # noqa: E501
+    multicolumn_condition_partial,
+)
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map_metric_provider import (  # noqa: E501
+    MulticolumnMapMetricProvider,
+)
+
+from toolkit.gx.frame import from_gx
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.rules.base import Context, Rule
+
+KEYS = ("target", "parameters")
+
+
+def evaluate(rule_id: str, data: pd.DataFrame, target: str | None, parameters: Any) -> pd.Series:
+    """The rule's check on GX's columns: True where a row passes (same index as *data*)."""
+    import pandas as pd
+
+    rule, ctx = _rule(rule_id), _context(json.dumps(parameters or {}, sort_keys=True))
+    frame = from_gx(data)
+    passes = rule.check(ctx, frame.lazy(), target).collect().to_series()
+    return pd.Series(passes.to_numpy(), index=data.index, dtype=bool)
+
+
+@cache
+def _rule(rule_id: str) -> Rule:
+    from toolkit.rules import all_rules
+
+    return {rule.id: rule for rule in all_rules()}[rule_id]
+
+
+@cache
+def _context(parameters: str) -> Context:
+    """The rule context for an expectation's parameters (cached: GX asks a metric for
+    several summaries of one condition, and a gazetteer is read once)."""
+    from toolkit.config import default_settings
+    from toolkit.contract import load_contract
+    from toolkit.rules.base import Context
+
+    values: dict[str, Any] = json.loads(parameters)
+    changes: dict[str, Any] = {}
+    if "vocabularies" in values:
+        changes["vocabularies"] = {k: tuple(v) for k, v in values["vocabularies"].items()}
+    if "gazetteer" in values:
+        changes["gazetteer"] = tuple(Path(p) for p in values["gazetteer"])
+    if "about_tolerance" in values:
+        changes["about_tolerance"] = float(values["about_tolerance"])
+    contract = load_contract()
+    return Context(contract=contract, settings=replace(default_settings(contract), **changes))
+
+
+# ---------------------------------------------------------------- bases
+
+
+class RuleColumnExpectation(ColumnMapExpectation):
+    """A rule judged cell by cell on one column (nulls pass, as in every rule)."""
+
+    rule_id: ClassVar[str]
+    target: str | None = None
+    parameters: dict[str, Any] = pydantic.Field(default_factory=dict)
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", *KEYS)
+
+
+class RuleEventExpectation(MulticolumnMapExpectation):
+    """A rule judged on whole rows or events: every row, in file order."""
+
+    rule_id: ClassVar[str]
+    target: str | None = None
+    parameters: dict[str, Any] = pydantic.Field(default_factory=dict)
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", *KEYS)
+
+
+# ---------------------------------------------------------------- value.type
+
+
+class ContractTypeMetric(ColumnMapMetricProvider):
+    condition_metric_name = "toolkit.value_type"
+    condition_value_keys = KEYS
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return evaluate(
+            "value.type", column.to_frame(kwargs["target"]), kwargs["target"], kwargs["parameters"]
+        )
+
+
+class ExpectColumnValuesToMatchContractType(RuleColumnExpectation):
+    """value.type: dates are real YYYY-MM-DD dates, counts non-negative integer literals
+    ("1,037" and "about 40" are text, not counts)."""
+
+    rule_id = "value.type"
+    map_metric = "toolkit.value_type"
+
+
+# ---------------------------------------------------------------- record_id.unique
+
+
+class FirstOccurrenceMetric(ColumnMapMetricProvider):
+    condition_metric_name = "toolkit.first_occurrence"
+    condition_value_keys = KEYS
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return evaluate(
+            "record_id.unique",
+            column.to_frame(kwargs["target"]),
+            kwargs["target"],
+            kwargs["parameters"],
+        )
+
+
+class ExpectColumnValuesToBeFirstOccurrences(RuleColumnExpectation):
+    """record_id.unique: a value seen on an earlier row fails (the first one passes)."""
+
+    rule_id = "record_id.unique"
+    map_metric = "toolkit.first_occurrence"
+
+
+# ---------------------------------------------------------------- place.known
+
+
+class KnownPlaceMetric(ColumnMapMetricProvider):
+    condition_metric_name = "toolkit.place_known"
+    condition_value_keys = KEYS
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return evaluate(
+            "place.known", column.to_frame(kwargs["target"]), kwargs["target"], kwargs["parameters"]
+        )
+
+
+class ExpectPlaceNamesToBeKnown(RuleColumnExpectation):
+    """place.known: every place name is in the gazetteer at its level (or is an alias)."""
+
+    rule_id = "place.known"
+    map_metric = "toolkit.place_known"
+
+
+# ---------------------------------------------------------------- event.consistent
+
+
+class AnchorAgreementMetric(MulticolumnMapMetricProvider):
+    condition_metric_name = "toolkit.event_consistent"
+    condition_value_keys = KEYS
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return evaluate("event.consistent", column_list, kwargs["target"], kwargs["parameters"])
+
+
+class ExpectEventRowsToAgreeWithAnchor(RuleEventExpectation):
+    """event.consistent: each row of an event agrees with the event's anchor (its total
+    row) on the target column."""
+
+    rule_id = "event.consistent"
+    map_metric = "toolkit.event_consistent"
+
+
+# ---------------------------------------------------------------- subtotal.total
+
+
+class OneTotalMetric(MulticolumnMapMetricProvider):
+    condition_metric_name = "toolkit.subtotal_total"
+    condition_value_keys = KEYS
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return evaluate("subtotal.total", column_list, kwargs["target"], kwargs["parameters"])
+
+
+class ExpectEventsToHaveAtMostOneTotal(RuleEventExpectation):
+    """subtotal.total: an event has at most one total row (its first total fails)."""
+
+    rule_id = "subtotal.total"
+    map_metric = "toolkit.subtotal_total"
+
+
+# ---------------------------------------------------------------- subtotal.sum
+
+
+class PartsSumMetric(MulticolumnMapMetricProvider):
+    condition_metric_name = "toolkit.subtotal_sum"
+    condition_value_keys = KEYS
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return evaluate("subtotal.sum", column_list, kwargs["target"], kwargs["parameters"])
+
+
+class ExpectEventPartsToAddUpToTotal(RuleEventExpectation):
+    """subtotal.sum: the parts of an event can add up to its total, with counts as
+    intervals ("about 40" is 36-44 under about_tolerance 0.1); the total row fails."""
+
+    rule_id = "subtotal.sum"
+    map_metric = "toolkit.subtotal_sum"
+
+
+# ---------------------------------------------------------------- place.hierarchy
+
+
+class NestingMetric(MulticolumnMapMetricProvider):
+    condition_metric_name = "toolkit.place_hierarchy"
+    condition_value_keys = KEYS
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return evaluate("place.hierarchy", column_list, kwargs["target"], kwargs["parameters"])
+
+
+class ExpectPlaceChainsToNest(RuleEventExpectation):
+    """place.hierarchy: location lies in admin2, admin2 in admin1, admin1 in country."""
+
+    rule_id = "place.hierarchy"
+    map_metric = "toolkit.place_hierarchy"
+
+
+CUSTOM: tuple[type[RuleColumnExpectation] | type[RuleEventExpectation], ...] = (
+    ExpectColumnValuesToMatchContractType,
+    ExpectColumnValuesToBeFirstOccurrences,
+    ExpectPlaceNamesToBeKnown,
+    ExpectEventRowsToAgreeWithAnchor,
+    ExpectEventsToHaveAtMostOneTotal,
+    ExpectEventPartsToAddUpToTotal,
+    ExpectPlaceChainsToNest,
+)

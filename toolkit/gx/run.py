@@ -1,0 +1,136 @@
+"""Run the suite in Great Expectations (ephemeral context, pandas datasource) and map the
+results back to failing rows per (rule, column).
+
+One ephemeral context serves the whole process (creating one costs a second or so).
+Every expectation must have run: one that raised inside GX is an error of the toolkit,
+not a passing rule, so it is raised as a ToolkitError naming the rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from toolkit.engines import Failures, RunOptions
+from toolkit.errors import ToolkitError
+from toolkit.gx.frame import to_gx
+from toolkit.gx.suite import SUITE_NAME, build_suite, suite_parameters
+from toolkit.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.data_context.data_context.abstract_data_context import (
+        AbstractDataContext,
+    )
+
+DATASOURCE, ASSET = "event-toolkit", "events"
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": 0,
+    "include_unexpected_rows": False,
+    "return_unexpected_index_query": False,
+}
+
+
+@cache
+def context() -> AbstractDataContext:
+    """The process's shared ephemeral GX context."""
+    return new_context()
+
+
+def new_context() -> AbstractDataContext:
+    """An ephemeral GX context, quiet, with the pandas dataframe asset runs use."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    ctx.data_sources.add_pandas(DATASOURCE).add_dataframe_asset(ASSET)
+    return ctx
+
+
+def validate(
+    ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], options: RunOptions
+) -> ExpectationSuiteValidationResult:
+    """Validate the prepared *frame* with the suite of *rules* under *ctx*'s settings. With
+    options.data_docs, the run happens in that site's context, which renders it."""
+    import great_expectations as gx
+
+    from toolkit.gx.docs import Site
+
+    docs = options.data_docs
+    if docs is not None and docs.site is None:
+        docs.site = Site(docs.directory)
+    gx_ctx = context() if docs is None else docs.site.context
+    run_name = _run_name(options.name)
+    suite = gx_ctx.suites.add(build_suite(ctx, rules, name=f"{SUITE_NAME}-{run_name}"))
+    asset = gx_ctx.data_sources.get(DATASOURCE).get_asset(ASSET)
+    batch = asset.add_batch_definition_whole_dataframe(run_name)
+    definition = gx_ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=run_name, data=batch, suite=suite)
+    )
+    data = {"dataframe": to_gx(frame, ctx.contract)}
+    values = suite_parameters(ctx, rules)
+    if docs is not None:  # kept in the site's context: its pages link to them
+        site: Site = docs.site
+        return site.run(definition, data, values, RESULT_FORMAT)
+    try:
+        result: ExpectationSuiteValidationResult = definition.run(
+            batch_parameters=data, expectation_parameters=values, result_format=RESULT_FORMAT
+        )
+        return result
+    finally:
+        gx_ctx.validation_definitions.delete(definition.name)
+        gx_ctx.suites.delete(suite.name)
+        asset.delete_batch_definition(batch.name)
+
+
+def _run_name(name: str) -> str:
+    """A name for the run's GX objects: the file's name (safe as a path), made unique."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).name) or "frame"
+    return f"{stem}-{next(_RUNS)}"
+
+
+_RUNS = itertools.count(1)
+
+
+def failures(result: ExpectationSuiteValidationResult) -> list[Failures]:
+    """Failing rows per (rule, column), from the expectations' meta and unexpected indexes."""
+    rows: dict[tuple[str, str | None], set[int]] = {}
+    for item in result.results:
+        config = item.expectation_config
+        assert config is not None  # GX sets it on every result of a suite run
+        meta: dict[str, Any] = config.meta or {}
+        key = (str(meta["rule"]), meta.get("column"))
+        info = item.exception_info or {}
+        if info.get("raised_exception") or _nested_exception(info):
+            raise ToolkitError(
+                f"internal error: rule {key[0]} crashed in Great Expectations "
+                f"({config.type}): {_exception_message(info)}"
+            )
+        indexes = (item.result or {}).get("unexpected_index_list") or []
+        rows.setdefault(key, set()).update(int(i) for i in indexes)
+    return [
+        Failures(rule=rule, column=column, rows=pl.Series("rows", sorted(found), pl.UInt32))
+        for (rule, column), found in rows.items()
+        if found
+    ]
+
+
+def _nested_exception(info: dict[str, Any]) -> bool:
+    """GX files a metric's exception under the metric's id, one level down."""
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
+def _exception_message(info: dict[str, Any]) -> str:
+    if info.get("exception_message"):
+        return str(info["exception_message"])
+    for value in info.values():
+        if isinstance(value, dict) and value.get("exception_message"):
+            return str(value["exception_message"])
+    return "unknown error"
