@@ -7,6 +7,8 @@ import zipfile
 
 REQUIRED = (
     "toolkit/_schemas/contract.toml",
+    "toolkit/_schemas/event-record.gx.json",
+    "toolkit/gx/expectations.py",
     "toolkit/gazetteer/places.csv.gz",
     "toolkit/gazetteer/places.keys.gz",
     "toolkit/pytest_plugin.py",

@@ -172,7 +172,7 @@ def test_usage_errors_exit_2() -> None:
 
 def test_unknown_engine_exits_2() -> None:
     error = one_line_error(invoke(REAL / "events.csv", "--engine", "nope"))
-    assert error == "unknown engine 'nope' (known: pandera)"
+    assert error == "unknown engine 'nope' (known: pandera, gx, both)"
 
 
 # ------------------------------------------------------------------ inputs that must work

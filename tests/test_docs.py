@@ -38,3 +38,22 @@ def test_the_first_two_commands_are_install_validate_and_install_test() -> None:
     assert blocks[0].strip() == "pip install . && validate fixtures/real/events.csv"
     assert blocks[1].strip() == "pip install -e '.[dev]' && pytest"
     assert "pip install -e '.[dev]' && pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_gx_expectation_table_matches_the_rules() -> None:
+    from toolkit.config import default_settings
+    from toolkit.rules import all_rules
+    from toolkit.rules.base import Context
+
+    start, end = "<!-- gx-expectations:start -->", "<!-- gx-expectations:end -->"
+    table = README.split(start, 1)[1].split(end, 1)[0].strip().splitlines()
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table[2:]]
+    ctx = Context(contract=load_contract(), settings=default_settings())
+    expected = []
+    for rule in all_rules():
+        names: list[str] = []
+        for column in rule.targets(ctx):
+            names += [spec.type for spec in rule.gx(ctx, column) if spec.type not in names]
+        custom = " (custom)" if rule.gx_custom else ""
+        expected.append([f"`{rule.id}`", ", ".join(f"`{n}`" for n in names) + custom])
+    assert rows == expected

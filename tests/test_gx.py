@@ -196,6 +196,7 @@ def test_suite_reloads_from_json_and_validates_like_the_checker() -> None:
     )
     failed: dict[str, set[int]] = {}
     for item in result.results:
+        assert item.expectation_config is not None and item.expectation_config.meta
         rows_failed = item.result.get("unexpected_index_list") or []
         failed.setdefault(item.expectation_config.meta["rule"], set()).update(rows_failed)
     lines = read_table(REAL / "extraction_errors.csv").frame["__line"]
