@@ -32,11 +32,15 @@ def gx_columns(contract: Contract) -> list[str]:
     return [*contract.names, ROW, EVENT_KEY, ANCHOR, *typed_columns]
 
 
-def to_gx(prepared: pl.DataFrame, contract: Contract | None = None) -> pd.DataFrame:
-    """The prepared frame as GX validates it (index: row position)."""
+def to_gx(
+    prepared: pl.DataFrame, contract: Contract | None = None, only: set[str] | None = None
+) -> pd.DataFrame:
+    """The prepared frame as GX validates it (index: row position); with *only*, just those
+    columns (GX copies and hashes the whole batch, so unused text is not free)."""
     contract = contract or load_contract()
-    dates = [typed(c) for c in contract.of_type("date")]
-    frame = prepared.select(gx_columns(contract)).with_columns(
+    columns = [c for c in gx_columns(contract) if only is None or c in only]
+    dates = [typed(c) for c in contract.of_type("date") if typed(c) in columns]
+    frame = prepared.select(columns).with_columns(
         (
             pl.col(c).dt.year().cast(pl.Int64) * 10_000
             + pl.col(c).dt.month().cast(pl.Int64) * 100
@@ -45,7 +49,7 @@ def to_gx(prepared: pl.DataFrame, contract: Contract | None = None) -> pd.DataFr
         for c in dates
     )
     data = frame.to_pandas()
-    data.index = data[ROW].to_numpy()
+    data.index = prepared[ROW].to_numpy()
     return data
 
 

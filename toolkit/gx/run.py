@@ -19,7 +19,7 @@ import polars as pl
 from toolkit.engines import Failures, RunOptions
 from toolkit.errors import ToolkitError
 from toolkit.gx.frame import to_gx
-from toolkit.gx.suite import SUITE_NAME, build_suite, suite_parameters
+from toolkit.gx.suite import SUITE_NAME, build_suite, suite_columns, suite_parameters
 from toolkit.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def validate(
     definition = gx_ctx.validation_definitions.add(
         gx.ValidationDefinition(name=run_name, data=batch, suite=suite)
     )
-    data = {"dataframe": to_gx(frame, ctx.contract)}
+    data = {"dataframe": to_gx(frame, ctx.contract, only=suite_columns(suite))}
     values = suite_parameters(ctx, rules)
     if docs is not None:  # kept in the site's context: its pages link to them
         site: Site = docs.site

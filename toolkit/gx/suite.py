@@ -59,6 +59,17 @@ def build_suite(
     )
 
 
+def suite_columns(suite: ExpectationSuite) -> set[str]:
+    """The columns the suite's expectations read."""
+    names: set[str] = set()
+    for expectation in suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        single = ("column", "column_A", "column_B")
+        names.update(str(kwargs[key]) for key in single if key in kwargs)
+        names.update(str(name) for name in kwargs.get("column_list") or ())
+    return names
+
+
 def suite_parameters(ctx: Context, rules: tuple[Rule, ...] | None = None) -> dict[str, Any]:
     """Values of the suite's parameters under *ctx*'s settings."""
     values: dict[str, Any] = {}
