@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import ConfigError
 
 if TYPE_CHECKING:
-    from great_expectations import ValidationDefinition
+    from great_expectations import ExpectationSuite
     from great_expectations.core import ExpectationSuiteValidationResult
 
 SITE = "event-toolkit"
@@ -49,14 +49,21 @@ class Site:
 
     def run(
         self,
-        definition: ValidationDefinition,
+        suite: ExpectationSuite,
         data: dict[str, Any],
         parameters: dict[str, Any],
         result_format: dict[str, Any],
     ) -> ExpectationSuiteValidationResult:
+        """Validate *data* with *suite* by a checkpoint that updates the site."""
         import great_expectations as gx
         from great_expectations.checkpoint.actions import UpdateDataDocsAction
 
+        from toolkit.gx.run import whole_frame
+
+        saved = self.context.suites.add(suite)
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite.name, data=whole_frame(self.context), suite=saved)
+        )
         checkpoint = self.context.checkpoints.add(
             gx.Checkpoint(
                 name=definition.name,

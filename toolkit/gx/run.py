@@ -1,7 +1,8 @@
 """Run the suite in Great Expectations (ephemeral context, pandas datasource) and map the
 results back to failing rows per (rule, column).
 
-One ephemeral context serves the whole process (creating one costs a second or so).
+One ephemeral context serves the whole process (creating one costs a second or so); runs
+leave nothing in it.
 Every expectation must have run: one that raised inside GX is an error of the toolkit,
 not a passing rule, so it is raised as a ToolkitError naming the rule.
 """
@@ -24,11 +25,12 @@ from toolkit.rules.base import Context, Rule
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.core.batch_definition import BatchDefinition
     from great_expectations.data_context.data_context.abstract_data_context import (
         AbstractDataContext,
     )
 
-DATASOURCE, ASSET = "event-toolkit", "events"
+DATASOURCE, ASSET, BATCH = "event-toolkit", "events", "whole"
 RESULT_FORMAT = {
     "result_format": "COMPLETE",
     "partial_unexpected_count": 0,
@@ -50,44 +52,40 @@ def new_context() -> AbstractDataContext:
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    ctx.data_sources.add_pandas(DATASOURCE).add_dataframe_asset(ASSET)
+    asset = ctx.data_sources.add_pandas(DATASOURCE).add_dataframe_asset(ASSET)
+    asset.add_batch_definition_whole_dataframe(BATCH)
     return ctx
 
 
 def validate(
     ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], options: RunOptions
 ) -> ExpectationSuiteValidationResult:
-    """Validate the prepared *frame* with the suite of *rules* under *ctx*'s settings. With
-    options.data_docs, the run happens in that site's context, which renders it."""
-    import great_expectations as gx
-
+    """Validate the prepared *frame* with the suite of *rules* under *ctx*'s settings: a
+    batch validated in the shared context (nothing is stored), or, with options.data_docs,
+    a checkpoint run in that site's own context, which renders it."""
     from toolkit.gx.docs import Site
 
-    docs = options.data_docs
-    if docs is not None and docs.site is None:
-        docs.site = Site(docs.directory)
-    gx_ctx = context() if docs is None else docs.site.context
-    run_name = _run_name(options.name)
-    suite = gx_ctx.suites.add(build_suite(ctx, rules, name=f"{SUITE_NAME}-{run_name}"))
-    asset = gx_ctx.data_sources.get(DATASOURCE).get_asset(ASSET)
-    batch = asset.add_batch_definition_whole_dataframe(run_name)
-    definition = gx_ctx.validation_definitions.add(
-        gx.ValidationDefinition(name=run_name, data=batch, suite=suite)
-    )
+    suite = build_suite(ctx, rules, name=f"{SUITE_NAME}-{_run_name(options.name)}")
     data = {"dataframe": to_gx(frame, ctx.contract, only=suite_columns(suite))}
     values = suite_parameters(ctx, rules)
-    if docs is not None:  # kept in the site's context: its pages link to them
+    docs = options.data_docs
+    if docs is not None:
+        if docs.site is None:
+            docs.site = Site(docs.directory)
         site: Site = docs.site
-        return site.run(definition, data, values, RESULT_FORMAT)
-    try:
-        result: ExpectationSuiteValidationResult = definition.run(
-            batch_parameters=data, expectation_parameters=values, result_format=RESULT_FORMAT
-        )
-        return result
-    finally:
-        gx_ctx.validation_definitions.delete(definition.name)
-        gx_ctx.suites.delete(suite.name)
-        asset.delete_batch_definition(batch.name)
+        return site.run(suite, data, values, RESULT_FORMAT)
+    batch = whole_frame(context()).get_batch(batch_parameters=data)
+    result: ExpectationSuiteValidationResult = batch.validate(
+        suite, result_format=RESULT_FORMAT, expectation_parameters=values
+    )
+    return result
+
+
+def whole_frame(gx_ctx: AbstractDataContext) -> BatchDefinition[Any]:
+    """The context's batch definition for a whole dataframe."""
+    asset = gx_ctx.data_sources.get(DATASOURCE).get_asset(ASSET)
+    definition: BatchDefinition[Any] = asset.get_batch_definition(BATCH)
+    return definition
 
 
 def _run_name(name: str) -> str:
