@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REAL, ROOT, one_line_error, rows
+from tests.conftest import COLUMNS, REAL, ROOT, one_line_error, rows
 from tests.test_imports import run_guarded
 from toolkit.checker import validate, validate_frame
 from toolkit.cli import main
@@ -111,6 +111,24 @@ def test_non_default_settings_reach_the_custom_expectations(tmp_path: Path) -> N
     assert "subtotal.sum" not in relaxed.by_rule  # 118 fits about 100 at 20 %
     assert "value.enum" not in relaxed.by_rule and "place.known" not in relaxed.by_rule
     assert "subtotal.total" not in relaxed.by_rule and relaxed.by_rule["date.range"] == 2
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],  # a header and no rows
+        [{"event_id": ""}, {"event_id": "", "role": "part"}],  # rows outside any event
+        [{"event_date": "", "published_date": ""}, {"record_id": ""}],  # empty dates and ids
+    ],
+    ids=["empty", "no-event-ids", "empty-cells"],
+)
+def test_parity_on_edge_tables(overrides: list[dict[str, str]]) -> None:
+    table = (
+        pl.DataFrame(rows(*overrides))
+        if overrides
+        else pl.DataFrame({column: pl.Series([], dtype=pl.String) for column in COLUMNS})
+    )
+    assert_parity(table, default_settings())
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
