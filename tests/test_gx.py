@@ -359,3 +359,17 @@ def test_suite_for_settings_with_rules_off_has_none_of_theirs() -> None:
     off.severities["place.known"] = "off"
     suite = expectation_suite(off)
     assert "place.known" not in {e.meta["rule"] for e in suite.expectations if e.meta}
+
+
+def test_gx_suite_never_overwrites_its_config(tmp_path: Path) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.event-toolkit]\nabout_tolerance = 0.2\n")
+    result = CliRunner().invoke(main, ["gx-suite", "--config", str(config), "-o", str(config)])
+    assert "would overwrite the input file" in one_line_error(result)
+    assert config.read_text().startswith("[tool.event-toolkit]")
+    result = CliRunner().invoke(main, ["gx-suite", "--config", str(config)])
+    assert result.exit_code == 0
+    sums = [
+        e for e in json.loads(result.stdout)["expectations"] if e["meta"]["rule"] == "subtotal.sum"
+    ]
+    assert sums[0]["kwargs"]["parameters"] == {"about_tolerance": 0.2}

@@ -362,6 +362,8 @@ def gx_suite_command(output: Path | None, config: Path | None) -> None:
     from toolkit.gx import suite_json
 
     text = suite_json(load_settings(config_path=config))
+    if output is not None and config is not None:
+        _refuse_overwriting_inputs(output, (config,))
     if output is None:
         click.echo(text, nl=False)
     else:

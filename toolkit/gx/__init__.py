@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from great_expectations import ExpectationSuite
 
     from toolkit.config import Settings
+    from toolkit.rules.base import Context
 
 
-def _context(settings: Settings | None) -> Any:
+def _context(settings: Settings | None) -> Context:
     from toolkit.config import default_settings
     from toolkit.contract import load_contract
     from toolkit.rules.base import Context
