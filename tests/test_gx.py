@@ -8,6 +8,7 @@ one ephemeral context for the whole session (toolkit.gx.run.context is cached).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,20 @@ def test_non_default_settings_reach_the_custom_expectations(tmp_path: Path) -> N
         [],  # a header and no rows
         [{"event_id": ""}, {"event_id": "", "role": "part"}],  # rows outside any event
         [{"event_date": "", "published_date": ""}, {"record_id": ""}],  # empty dates and ids
+        [  # a count at int64's edge beside an empty count (pandas would make it a float)
+            {"count": "9223372036854775807"},
+            {"record_id": "p1", "event_id": "e1", "role": "part", "count": "1"},
+            {"count": ""},
+        ],
+        [
+            {
+                "published_date": "9999-12-31",
+                "event_date": "0001-01-01",
+                "event_date_end": "2300-01-01",
+            }
+        ],
     ],
-    ids=["empty", "no-event-ids", "empty-cells"],
+    ids=["empty", "no-event-ids", "empty-cells", "big-count", "far-dates"],
 )
 def test_parity_on_edge_tables(overrides: list[dict[str, str]]) -> None:
     table = (
@@ -373,3 +386,80 @@ def test_gx_suite_never_overwrites_its_config(tmp_path: Path) -> None:
         e for e in json.loads(result.stdout)["expectations"] if e["meta"]["rule"] == "subtotal.sum"
     ]
     assert sums[0]["kwargs"]["parameters"] == {"about_tolerance": 0.2}
+
+
+def test_a_changed_or_deleted_gazetteer_is_read_again(tmp_path: Path) -> None:
+    """The metrics cache their context per run, never across runs with other files."""
+    extra = tmp_path / "extra.csv"
+    header = "name,level,country,admin1,admin2,aliases\n"
+    extra.write_text(header + "Narnia Crossing,location,TJ,,,\n")
+    table = pl.DataFrame(rows({"location": "Narnia Crossing"}))
+    settings = apply(default_settings(), {"gazetteer": [str(extra)]}, None)
+    assert "place.known" not in assert_parity(table, settings).by_rule
+    extra.write_text(header + "Other Place,location,TJ,,,\n")
+    assert assert_parity(table, settings).by_rule["place.known"] == 1
+    extra.unlink()
+    for engine in ("pandera", "gx"):
+        with pytest.raises(ToolkitError) as raised:
+            validate_frame(table, settings, engine=engine)
+        assert "internal error" not in str(raised.value) and str(extra) in str(raised.value)
+
+
+def test_unusable_gazetteer_is_the_same_one_line_error_for_both_engines(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.csv"
+    messages = {
+        engine: one_line_error(
+            invoke(REAL / "events.csv", "--engine", engine, "--gazetteer", missing)
+        )
+        for engine in ("pandera", "gx", "both")
+    }
+    assert len(set(messages.values())) == 1 and str(missing) in messages["gx"], messages
+
+
+def test_data_docs_relative_folder_permissions_and_same_file_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.csv").write_text((REAL / "events.csv").read_text())
+    result = invoke("a/x.csv", "b/x.csv", "--engine", "gx", "--data-docs", "site")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert (site / "index.html").is_file()
+    assert site.stat().st_mode & 0o055 == 0o055  # readable by others, as the umask allows
+    pages = sorted(p.name for p in (site / "expectations").iterdir())
+    assert [re.sub(r"-\d+\.html$", "", page) for page in pages] == [
+        "event-record-a_x_csv",
+        "event-record-b_x_csv",
+    ]
+
+
+def test_data_docs_never_replace_a_folder_with_inputs_or_another_site(tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<html>someone else's site</html>")
+    message = one_line_error(invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", web))
+    assert "not a Data Docs site written by event-toolkit" in message
+    ours = tmp_path / "ours"
+    assert invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", ours).exit_code == 0
+    data = ours / "events.csv"
+    data.write_text((REAL / "events.csv").read_text())
+    message = one_line_error(invoke(data, "--engine", "gx", "--data-docs", ours))
+    assert "would replace a folder holding" in message and data.is_file()
+
+
+def test_data_docs_folder_that_cannot_be_made_is_exit_2_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    message = one_line_error(
+        invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", blocker / "deep" / "site")
+    )
+    assert "cannot write Data Docs there" in message
+    missing = tmp_path / "missing.csv"
+    site = tmp_path / "x" / "y" / "site"
+    result = invoke(REAL / "events.csv", missing, "--engine", "gx", "--data-docs", site)
+    assert result.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no x/y left behind

@@ -155,6 +155,11 @@ def test_unknown_columns_are_kept(tmp_path: Path) -> None:
         ("a,,b\n1,2,3\n", "line 1: column 2 has no name"),
         (",,\n1,2,3\n", "line 1: the header row is empty"),
         (b"\xef\xbb\xbf", "line 1: the header row is empty"),
+        (
+            "a,__row\n1,2\n",
+            "line 1: column '__row' starts with '__', which is reserved for the toolkit's own "
+            "columns; rename it",
+        ),
     ],
 )
 def test_bad_header(tmp_path: Path, data: str | bytes, message: str) -> None:

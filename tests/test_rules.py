@@ -59,6 +59,7 @@ def test_required_cell_empty_or_blank(write_csv: Writer) -> None:
         ("2021-7-5", "2021-07-05"),
         ("July 5, 2021", "2021-07-05"),
         ("2021-02-30", None),  # not a real day
+        ("0000-01-01", None),  # there is no year 0 (Python's dates start at year 1)
         ("05/07/2021", None),  # day-first or month-first: not certain
         ("yesterday", None),
     ],

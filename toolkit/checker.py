@@ -45,6 +45,10 @@ def validate(
     settings = settings or load_settings(data_path=path)
     ctx = Context(contract=load_contract(), settings=settings)
     with _docs(data_docs, engine) as docs:
+        if docs is not None:
+            from toolkit.gx.docs import refuse_inputs_inside
+
+            refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
         options = RunOptions(name=str(path), data_docs=docs)
         if changed_since is None:
             # the parsed table is dropped as soon as the prepared frame exists (peak memory)

@@ -180,6 +180,10 @@ def validate_command(
         "gazetteer": [str(p) for p in gazetteer] or None,
     }
     docs = DataDocs(data_docs) if data_docs is not None else None
+    if data_docs is not None:
+        from toolkit.gx.docs import refuse_inputs_inside
+
+        refuse_inputs_inside(data_docs, (*files, *gazetteer, *([config] if config else [])))
     try:
         reports = [
             validate(

@@ -83,6 +83,7 @@ def table_from_frame(frame: Any, name: str = "<frame>") -> Table:
     if not isinstance(frame, pl.DataFrame):
         frame = pl.from_pandas(frame.astype("string"))
     header = tuple(str(c) for c in frame.columns)
+    _refuse_reserved(name, header)
     text = frame.select(pl.all().cast(pl.String))
     lines = pl.int_range(2, text.height + 2, dtype=pl.Int64, eager=True).alias(LINE)
     return Table(path=Path(name), header=header, frame=text.with_columns(lines))
@@ -166,7 +167,18 @@ def _parse_header(path: Path, data: bytes) -> tuple[str, ...]:
         if name in seen:
             raise InputError(f"{path}: line 1: column {name!r} appears twice")
         seen.add(name)
+    _refuse_reserved(f"{path}: line 1", header)
     return header
+
+
+def _refuse_reserved(where: str, header: tuple[str, ...]) -> None:
+    """Names starting with __ are the toolkit's own columns (LINE, typed companions, ...)."""
+    for name in header:
+        if name.startswith("__"):
+            raise InputError(
+                f"{where}: column {name!r} starts with '__', which is reserved for the "
+                "toolkit's own columns; rename it"
+            )
 
 
 def _line_end(data: bytes, lines: int) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -40,6 +40,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map
     MulticolumnMapMetricProvider,
 )
 
+from toolkit.errors import ToolkitError
 from toolkit.gx.frame import from_gx
 
 if TYPE_CHECKING:
@@ -50,14 +51,38 @@ if TYPE_CHECKING:
 KEYS = ("target", "parameters")
 
 
+INPUT_ERRORS: list[ToolkitError] = []
+"""ToolkitErrors raised inside a metric (a gazetteer file that cannot be read, say): GX keeps
+only their text, so the engine takes them from here and raises them as they are."""
+
+
 def evaluate(rule_id: str, data: pd.DataFrame, target: str | None, parameters: Any) -> pd.Series:
     """The rule's check on GX's columns: True where a row passes (same index as *data*)."""
     import pandas as pd
 
-    rule, ctx = _rule(rule_id), _context(json.dumps(parameters or {}, sort_keys=True))
-    frame = from_gx(data)
-    passes = rule.check(ctx, frame.lazy(), target).collect().to_series()
+    values = parameters or {}
+    try:
+        ctx = _context(json.dumps(values, sort_keys=True), _files(values))
+        frame = from_gx(data)
+        passes = _rule(rule_id).check(ctx, frame.lazy(), target).collect().to_series()
+    except ToolkitError as error:
+        INPUT_ERRORS.append(error)
+        raise
     return pd.Series(passes.to_numpy(), index=data.index, dtype=bool)
+
+
+def _files(parameters: dict[str, Any]) -> tuple[tuple[str, int, int] | None, ...]:
+    """What the gazetteer files are now (path, size, mtime), so a changed or deleted file
+    is read again, as the default engine would, instead of coming from the cache."""
+    out: list[tuple[str, int, int] | None] = []
+    for name in parameters.get("gazetteer", ()):
+        try:
+            stat = Path(name).stat()
+        except OSError:
+            out.append(None)
+            continue
+        out.append((str(name), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
 
 
 @cache
@@ -67,10 +92,10 @@ def _rule(rule_id: str) -> Rule:
     return {rule.id: rule for rule in all_rules()}[rule_id]
 
 
-@cache
-def _context(parameters: str) -> Context:
-    """The rule context for an expectation's parameters (cached: GX asks a metric for
-    several summaries of one condition, and a gazetteer is read once)."""
+@lru_cache(maxsize=8)
+def _context(parameters: str, files: tuple[tuple[str, int, int] | None, ...]) -> Context:
+    """The rule context for an expectation's parameters (cached, so the gazetteer files of a
+    run are read once; *files* keys the cache on their state)."""
     from toolkit.config import default_settings
     from toolkit.contract import load_contract
     from toolkit.rules.base import Context

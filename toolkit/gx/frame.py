@@ -49,6 +49,10 @@ def to_gx(
         for c in dates
     )
     data = frame.to_pandas()
+    for name in (c for c in frame.columns if c not in dates and frame[c].dtype == pl.Int64):
+        # numpy would make an integer column with nulls float64 and round big counts; the
+        # dates above stay numpy (GX compares those vectorised) and are exact below 2**53
+        data[name] = frame[name].to_pandas(use_pyarrow_extension_array=True)
     data.index = prepared[ROW].to_numpy()
     return data
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import re
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -64,7 +63,9 @@ def validate(
     batch validated in the shared context (nothing is stored), or, with options.data_docs,
     a checkpoint run in that site's own context, which renders it."""
     from toolkit.gx.docs import Site
+    from toolkit.gx.expectations import INPUT_ERRORS
 
+    INPUT_ERRORS.clear()
     suite = build_suite(ctx, rules, name=f"{SUITE_NAME}-{_run_name(options.name)}")
     data = {"dataframe": to_gx(frame, ctx.contract, only=suite_columns(suite))}
     values = suite_parameters(ctx, rules)
@@ -89,8 +90,9 @@ def whole_frame(gx_ctx: AbstractDataContext) -> BatchDefinition[Any]:
 
 
 def _run_name(name: str) -> str:
-    """A name for the run's GX objects: the file's name (safe as a path), made unique."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).name) or "frame"
+    """A name for the run's GX objects: the file's path as given (safe as one path part,
+    its last 80 characters), made unique."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[-80:] or "frame"
     return f"{stem}-{next(_RUNS)}"
 
 
@@ -98,7 +100,13 @@ _RUNS = itertools.count(1)
 
 
 def failures(result: ExpectationSuiteValidationResult) -> list[Failures]:
-    """Failing rows per (rule, column), from the expectations' meta and unexpected indexes."""
+    """Failing rows per (rule, column), from the expectations' meta and unexpected indexes.
+    A ToolkitError inside a metric (unusable input) is raised as it is; any other exception
+    inside GX is an internal error naming the rule."""
+    from toolkit.gx.expectations import INPUT_ERRORS
+
+    if INPUT_ERRORS:
+        raise INPUT_ERRORS[0]
     rows: dict[tuple[str, str | None], set[int]] = {}
     for item in result.results:
         config = item.expectation_config

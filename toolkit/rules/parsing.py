@@ -38,7 +38,8 @@ def hi(column: str = "count") -> str:
 def parse_date(column: str) -> pl.Expr:
     raw = pl.col(column)
     parsed = raw.str.to_date("%Y-%m-%d", strict=False)
-    return pl.when(raw.str.contains(DATE_RE)).then(parsed).otherwise(None).alias(typed(column))
+    real = raw.str.contains(DATE_RE) & ~raw.str.starts_with("0000")  # there is no year 0
+    return pl.when(real).then(parsed).otherwise(None).alias(typed(column))
 
 
 def parse_count(column: str) -> pl.Expr:
