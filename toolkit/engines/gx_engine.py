@@ -9,6 +9,7 @@ import polars as pl
 
 from toolkit.engines import Failures, RunOptions
 from toolkit.errors import MissingExtraError
+from toolkit.io import LINE
 from toolkit.rules.base import Context, Rule
 
 INSTALL = "pip install 'event-toolkit[gx]'"
@@ -30,4 +31,4 @@ def run(
     require_gx()
     from toolkit.gx.run import failures, validate
 
-    return failures(validate(ctx, frame, rules, options))
+    return failures(validate(ctx, frame, rules, options), frame[LINE])

@@ -1,7 +1,8 @@
 """The frame Great Expectations validates, and back.
 
-GX sees the prepared frame (toolkit/prepare.py) as a pandas DataFrame indexed by row
-position: every contract column as text, plus the typed companions and event keys the
+GX sees the prepared frame (toolkit/prepare.py) as a pandas DataFrame indexed by the file
+line each record starts on (so GX's unexpected indexes and Data Docs name lines): every
+contract column as text, plus the typed companions and event keys the
 rules' expectations read. Dates become yyyymmdd integers (2021-07-05 -> 20210705), which
 GX compares vectorised and which stay exact for any year (datetime64[ns] ends in 2262).
 The custom expectations' metrics turn the columns they get back into polars with the
@@ -35,8 +36,8 @@ def gx_columns(contract: Contract) -> list[str]:
 def to_gx(
     prepared: pl.DataFrame, contract: Contract | None = None, only: set[str] | None = None
 ) -> pd.DataFrame:
-    """The prepared frame as GX validates it (index: row position); with *only*, just those
-    columns (GX copies and hashes the whole batch, so unused text is not free)."""
+    """The prepared frame as GX validates it (index: the line each record starts on); with
+    *only*, just those columns (GX copies and hashes the whole batch: unused text costs)."""
     contract = contract or load_contract()
     columns = [c for c in gx_columns(contract) if only is None or c in only]
     dates = [typed(c) for c in contract.of_type("date") if typed(c) in columns]
@@ -53,7 +54,7 @@ def to_gx(
         # numpy would make an integer column with nulls float64 and round big counts; the
         # dates above stay numpy (GX compares those vectorised) and are exact below 2**53
         data[name] = frame[name].to_pandas(use_pyarrow_extension_array=True)
-    data.index = prepared[ROW].to_numpy()
+    data.index = prepared[LINE].to_numpy()  # GX reports failing rows by their file line
     return data
 
 

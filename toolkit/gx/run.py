@@ -36,6 +36,7 @@ RESULT_FORMAT = {
     "include_unexpected_rows": False,
     "return_unexpected_index_query": False,
 }
+DOCS_RESULT_FORMAT = {**RESULT_FORMAT, "partial_unexpected_count": 20}  # examples on the pages
 
 
 @cache
@@ -74,7 +75,7 @@ def validate(
         if docs.site is None:
             docs.site = Site(docs.directory)
         site: Site = docs.site
-        return site.run(suite, data, values, RESULT_FORMAT)
+        return site.run(suite, data, values, DOCS_RESULT_FORMAT)
     batch = whole_frame(context()).get_batch(batch_parameters=data)
     result: ExpectationSuiteValidationResult = batch.validate(
         suite, result_format=RESULT_FORMAT, expectation_parameters=values
@@ -99,8 +100,9 @@ def _run_name(name: str) -> str:
 _RUNS = itertools.count(1)
 
 
-def failures(result: ExpectationSuiteValidationResult) -> list[Failures]:
-    """Failing rows per (rule, column), from the expectations' meta and unexpected indexes.
+def failures(result: ExpectationSuiteValidationResult, lines: pl.Series) -> list[Failures]:
+    """Failing rows per (rule, column), from the expectations' meta and unexpected indexes
+    (file lines, the GX frame's index; *lines* is the prepared frame's LINE, increasing).
     A ToolkitError inside a metric (unusable input) is raised as it is; any other exception
     inside GX is an internal error naming the rule."""
     from toolkit.gx.expectations import INPUT_ERRORS
@@ -122,10 +124,18 @@ def failures(result: ExpectationSuiteValidationResult) -> list[Failures]:
         indexes = (item.result or {}).get("unexpected_index_list") or []
         rows.setdefault(key, set()).update(int(i) for i in indexes)
     return [
-        Failures(rule=rule, column=column, rows=pl.Series("rows", sorted(found), pl.UInt32))
+        Failures(rule=rule, column=column, rows=_positions(lines, found))
         for (rule, column), found in rows.items()
         if found
     ]
+
+
+def _positions(lines: pl.Series, found: set[int]) -> pl.Series:
+    """Row positions of the given file lines."""
+    wanted = pl.Series("lines", sorted(found), pl.Int64)
+    positions = lines.search_sorted(wanted)
+    assert (lines.gather(positions) == wanted).all(), "GX reported a line that is no record"
+    return positions.cast(pl.UInt32).rename("rows")
 
 
 def _nested_exception(info: dict[str, Any]) -> bool:
