@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from toolkit.config import Settings, load_settings
-from toolkit.contract import load_contract
 from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.io import LINE, Table, read_table, table_from_frame
@@ -43,7 +42,7 @@ def validate(
     """
     path = Path(path)
     settings = settings or load_settings(data_path=path)
-    ctx = Context(contract=load_contract(), settings=settings)
+    ctx = Context.of(settings)
     with _docs(data_docs, engine) as docs:
         if docs is not None:
             from toolkit.gx.docs import refuse_inputs_inside
@@ -89,7 +88,7 @@ EVENT_FAMILIES = ("events", "subtotals")  # rules that judge an event as a whole
 
 def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:
     """Check a parsed table (see toolkit.io) against every enabled rule."""
-    ctx = Context(contract=load_contract(), settings=settings)
+    ctx = Context.of(settings)
     return _check(prepare(table, ctx), ctx, engine, RunOptions(name=str(table.path)))
 
 
@@ -121,13 +120,8 @@ def _docs(request: str | Path | DataDocs | None, engine: str) -> Iterator[DataDo
     if isinstance(request, DataDocs):
         yield request
         return
-    docs = DataDocs(Path(request))
-    try:
+    with DataDocs(Path(request)).publishing() as docs:
         yield docs
-    except BaseException:
-        docs.discard()
-        raise
-    docs.publish()
 
 
 def _engine(name: str) -> Engine:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,7 @@ def validate_command(
         from toolkit.gx.docs import refuse_inputs_inside
 
         refuse_inputs_inside(data_docs, (*files, *gazetteer, *([config] if config else [])))
-    try:
+    with docs.publishing() if docs is not None else nullcontext():
         reports = [
             validate(
                 path,
@@ -195,12 +196,6 @@ def validate_command(
             )
             for path in files
         ]
-    except BaseException:
-        if docs is not None:
-            docs.discard()
-        raise
-    if docs is not None:
-        docs.publish()
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     text = render(reports, fmt, color=use_color and fmt == "text")
     if output is None:

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from toolkit.config import Settings, load_settings
-from toolkit.contract import load_contract
+from toolkit.config import Settings
 from toolkit.io import table_from_frame
 from toolkit.prepare import prepare
 from toolkit.rules import all_rules
@@ -29,15 +28,11 @@ def pandera_schema(settings: Settings | None = None) -> pa.DataFrameSchema:
     """The pandera DataFrameSchema of every enabled rule (checks named by rule id)."""
     from toolkit.engines.pandera_engine import build_schema
 
-    ctx = _context(settings)
+    ctx = Context.of(settings)
     rules = tuple(r for r in all_rules(ctx.contract) if ctx.settings.enabled(r.id))
     return build_schema(ctx, rules)
 
 
 def prepared(frame: Any, settings: Settings | None = None) -> pl.DataFrame:
     """The frame the schema checks: contract columns, tidy cells and typed companions."""
-    return prepare(table_from_frame(frame), _context(settings))
-
-
-def _context(settings: Settings | None) -> Context:
-    return Context(contract=load_contract(), settings=settings or load_settings())
+    return prepare(table_from_frame(frame), Context.of(settings))

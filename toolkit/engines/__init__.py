@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,16 @@ class DataDocs:
     def discard(self) -> None:
         if self.site is not None:
             self.site.discard()
+
+    @contextmanager
+    def publishing(self) -> Iterator[DataDocs]:
+        """Publish when the block succeeds; discard what was staged when it fails."""
+        try:
+            yield self
+        except BaseException:
+            self.discard()
+            raise
+        self.publish()
 
 
 @dataclass(frozen=True)

@@ -19,22 +19,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.rules.base import Context
+
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     from great_expectations import ExpectationSuite
 
     from toolkit.config import Settings
-    from toolkit.rules.base import Context
-
-
-def _context(settings: Settings | None) -> Context:
-    from toolkit.config import default_settings
-    from toolkit.contract import load_contract
-    from toolkit.rules.base import Context
-
-    contract = load_contract()
-    return Context(contract=contract, settings=settings or default_settings(contract))
 
 
 def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
@@ -42,14 +34,14 @@ def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
     GX ExpectationSuite. Importing it registers the toolkit's custom expectations."""
     from toolkit.gx.suite import build_suite
 
-    return build_suite(_context(settings))
+    return build_suite(Context.of(settings))
 
 
 def gx_parameters(settings: Settings | None = None) -> dict[str, Any]:
     """The suite parameters' values under *settings*: date_min and date_max (yyyymmdd)."""
     from toolkit.gx.suite import suite_parameters
 
-    return suite_parameters(_context(settings))
+    return suite_parameters(Context.of(settings))
 
 
 def gx_frame(
@@ -61,7 +53,7 @@ def gx_frame(
     from toolkit.io import read_table, table_from_frame
     from toolkit.prepare import prepare
 
-    ctx = _context(settings)
+    ctx = Context.of(settings)
     table = read_table(Path(data)) if isinstance(data, str | Path) else table_from_frame(data)
     return to_gx(prepare(table, ctx), ctx.contract)
 

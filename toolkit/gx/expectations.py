@@ -97,7 +97,6 @@ def _context(parameters: str, files: tuple[tuple[str, int, int] | None, ...]) ->
     """The rule context for an expectation's parameters (cached, so the gazetteer files of a
     run are read once; *files* keys the cache on their state)."""
     from toolkit.config import default_settings
-    from toolkit.contract import load_contract
     from toolkit.rules.base import Context
 
     values: dict[str, Any] = json.loads(parameters)
@@ -108,8 +107,7 @@ def _context(parameters: str, files: tuple[tuple[str, int, int] | None, ...]) ->
         changes["gazetteer"] = tuple(Path(p) for p in values["gazetteer"])
     if "about_tolerance" in values:
         changes["about_tolerance"] = float(values["about_tolerance"])
-    contract = load_contract()
-    return Context(contract=contract, settings=replace(default_settings(contract), **changes))
+    return Context.of(replace(default_settings(), **changes))
 
 
 # ---------------------------------------------------------------- bases
@@ -134,18 +132,31 @@ class RuleEventExpectation(MulticolumnMapExpectation):
     success_keys: ClassVar[tuple[str, ...]] = ("mostly", *KEYS)
 
 
-# ---------------------------------------------------------------- value.type
+class RuleColumnMetric(ColumnMapMetricProvider):
+    """The metric of a RuleColumnExpectation: the rule's check on the column. GX registers
+    each subclass under its condition_metric_name (this base has none, so is not one)."""
 
-
-class ContractTypeMetric(ColumnMapMetricProvider):
-    condition_metric_name = "toolkit.value_type"
+    rule_id: ClassVar[str]
     condition_value_keys = KEYS
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return evaluate(
-            "value.type", column.to_frame(kwargs["target"]), kwargs["target"], kwargs["parameters"]
-        )
+        target = kwargs["target"]
+        return evaluate(cls.rule_id, column.to_frame(target), target, kwargs["parameters"])
+
+
+class RuleEventMetric(MulticolumnMapMetricProvider):
+    """The metric of a RuleEventExpectation: the rule's check on the columns it reads."""
+
+    rule_id: ClassVar[str]
+    condition_value_keys = KEYS
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return evaluate(cls.rule_id, column_list, kwargs["target"], kwargs["parameters"])
+
+
+# ---------------------------------------------------------------- value.type
 
 
 class ExpectColumnValuesToMatchContractType(RuleColumnExpectation):
@@ -156,21 +167,12 @@ class ExpectColumnValuesToMatchContractType(RuleColumnExpectation):
     map_metric = "toolkit.value_type"
 
 
+class ContractTypeMetric(RuleColumnMetric):
+    rule_id = ExpectColumnValuesToMatchContractType.rule_id
+    condition_metric_name = ExpectColumnValuesToMatchContractType.map_metric
+
+
 # ---------------------------------------------------------------- record_id.unique
-
-
-class FirstOccurrenceMetric(ColumnMapMetricProvider):
-    condition_metric_name = "toolkit.first_occurrence"
-    condition_value_keys = KEYS
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return evaluate(
-            "record_id.unique",
-            column.to_frame(kwargs["target"]),
-            kwargs["target"],
-            kwargs["parameters"],
-        )
 
 
 class ExpectColumnValuesToBeFirstOccurrences(RuleColumnExpectation):
@@ -180,18 +182,12 @@ class ExpectColumnValuesToBeFirstOccurrences(RuleColumnExpectation):
     map_metric = "toolkit.first_occurrence"
 
 
+class FirstOccurrenceMetric(RuleColumnMetric):
+    rule_id = ExpectColumnValuesToBeFirstOccurrences.rule_id
+    condition_metric_name = ExpectColumnValuesToBeFirstOccurrences.map_metric
+
+
 # ---------------------------------------------------------------- place.known
-
-
-class KnownPlaceMetric(ColumnMapMetricProvider):
-    condition_metric_name = "toolkit.place_known"
-    condition_value_keys = KEYS
-
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return evaluate(
-            "place.known", column.to_frame(kwargs["target"]), kwargs["target"], kwargs["parameters"]
-        )
 
 
 class ExpectPlaceNamesToBeKnown(RuleColumnExpectation):
@@ -201,16 +197,12 @@ class ExpectPlaceNamesToBeKnown(RuleColumnExpectation):
     map_metric = "toolkit.place_known"
 
 
+class KnownPlaceMetric(RuleColumnMetric):
+    rule_id = ExpectPlaceNamesToBeKnown.rule_id
+    condition_metric_name = ExpectPlaceNamesToBeKnown.map_metric
+
+
 # ---------------------------------------------------------------- event.consistent
-
-
-class AnchorAgreementMetric(MulticolumnMapMetricProvider):
-    condition_metric_name = "toolkit.event_consistent"
-    condition_value_keys = KEYS
-
-    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
-    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
-        return evaluate("event.consistent", column_list, kwargs["target"], kwargs["parameters"])
 
 
 class ExpectEventRowsToAgreeWithAnchor(RuleEventExpectation):
@@ -221,16 +213,12 @@ class ExpectEventRowsToAgreeWithAnchor(RuleEventExpectation):
     map_metric = "toolkit.event_consistent"
 
 
+class AnchorAgreementMetric(RuleEventMetric):
+    rule_id = ExpectEventRowsToAgreeWithAnchor.rule_id
+    condition_metric_name = ExpectEventRowsToAgreeWithAnchor.map_metric
+
+
 # ---------------------------------------------------------------- subtotal.total
-
-
-class OneTotalMetric(MulticolumnMapMetricProvider):
-    condition_metric_name = "toolkit.subtotal_total"
-    condition_value_keys = KEYS
-
-    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
-    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
-        return evaluate("subtotal.total", column_list, kwargs["target"], kwargs["parameters"])
 
 
 class ExpectEventsToHaveAtMostOneTotal(RuleEventExpectation):
@@ -240,16 +228,12 @@ class ExpectEventsToHaveAtMostOneTotal(RuleEventExpectation):
     map_metric = "toolkit.subtotal_total"
 
 
+class OneTotalMetric(RuleEventMetric):
+    rule_id = ExpectEventsToHaveAtMostOneTotal.rule_id
+    condition_metric_name = ExpectEventsToHaveAtMostOneTotal.map_metric
+
+
 # ---------------------------------------------------------------- subtotal.sum
-
-
-class PartsSumMetric(MulticolumnMapMetricProvider):
-    condition_metric_name = "toolkit.subtotal_sum"
-    condition_value_keys = KEYS
-
-    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
-    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
-        return evaluate("subtotal.sum", column_list, kwargs["target"], kwargs["parameters"])
 
 
 class ExpectEventPartsToAddUpToTotal(RuleEventExpectation):
@@ -260,16 +244,12 @@ class ExpectEventPartsToAddUpToTotal(RuleEventExpectation):
     map_metric = "toolkit.subtotal_sum"
 
 
+class PartsSumMetric(RuleEventMetric):
+    rule_id = ExpectEventPartsToAddUpToTotal.rule_id
+    condition_metric_name = ExpectEventPartsToAddUpToTotal.map_metric
+
+
 # ---------------------------------------------------------------- place.hierarchy
-
-
-class NestingMetric(MulticolumnMapMetricProvider):
-    condition_metric_name = "toolkit.place_hierarchy"
-    condition_value_keys = KEYS
-
-    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
-    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
-        return evaluate("place.hierarchy", column_list, kwargs["target"], kwargs["parameters"])
 
 
 class ExpectPlaceChainsToNest(RuleEventExpectation):
@@ -277,6 +257,11 @@ class ExpectPlaceChainsToNest(RuleEventExpectation):
 
     rule_id = "place.hierarchy"
     map_metric = "toolkit.place_hierarchy"
+
+
+class NestingMetric(RuleEventMetric):
+    rule_id = ExpectPlaceChainsToNest.rule_id
+    condition_metric_name = ExpectPlaceChainsToNest.map_metric
 
 
 CUSTOM: tuple[type[RuleColumnExpectation] | type[RuleEventExpectation], ...] = (

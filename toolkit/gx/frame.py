@@ -77,7 +77,6 @@ def from_gx(data: pd.DataFrame) -> pl.DataFrame:
 @cache
 def _prepared_schema() -> dict[str, pl.DataType]:
     """The dtypes prepare() gives each column (from an empty table)."""
-    from toolkit.config import default_settings
     from toolkit.prepare import prepare
     from toolkit.rules.base import Context
 
@@ -85,5 +84,4 @@ def _prepared_schema() -> dict[str, pl.DataType]:
     header = tuple(contract.names)
     empty = pl.DataFrame(schema={**dict.fromkeys(header, pl.String), LINE: pl.Int64})
     table = Table(path=Path("<schema>"), header=header, frame=empty)
-    ctx = Context(contract=contract, settings=default_settings(contract))
-    return dict(prepare(table, ctx).schema)
+    return dict(prepare(table, Context.of()).schema)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from toolkit.config import Settings, default_settings
-from toolkit.contract import load_contract
 from toolkit.rules import all_rules
 from toolkit.rules.base import Context, Rule
 
@@ -76,15 +74,6 @@ def suite_parameters(ctx: Context, rules: tuple[Rule, ...] | None = None) -> dic
     for rule in enabled_rules(ctx) if rules is None else rules:
         values.update(rule.gx_parameters(ctx))
     return values
-
-
-def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
-    """The rule catalogue as a GX ExpectationSuite, for your own context and checkpoints.
-
-    It validates the frame ``toolkit.gx_frame()`` makes of an event-record file, with the
-    suite parameters ``toolkit.gx_parameters()`` gives (the date bounds)."""
-    contract = load_contract()
-    return build_suite(Context(contract=contract, settings=settings or default_settings(contract)))
 
 
 def _about(ctx: Context) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
-from toolkit.contract import Contract, RuleSpec
+from toolkit.contract import Contract, RuleSpec, load_contract
 from toolkit.io import LINE
 
 if TYPE_CHECKING:
@@ -50,6 +50,14 @@ class Context:
     contract: Contract
     settings: Settings
     extra_gazetteers: tuple[Any, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, settings: Settings | None = None) -> Context:
+        """The shipped contract under *settings* (default: the contract's own)."""
+        from toolkit.config import default_settings
+
+        contract = load_contract()
+        return cls(contract=contract, settings=settings or default_settings(contract))
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
