@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,21 @@ def one_line_error(result: Result) -> str:
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
     return result.stderr[len("error: ") : -1]
+
+
+# The engine a test module's checks run on (see each_engine).
+ENGINE: ContextVar[str] = ContextVar("ENGINE", default="pandera")
+
+
+@pytest.fixture(params=["pandera", "gx"])
+def each_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test once per engine: ``pytestmark = pytest.mark.usefixtures("each_engine")``
+    in a module whose helper reads ENGINE. The dev extra installs GX, so a missing GX fails
+    here instead of skipping."""
+    if request.param == "gx":
+        import great_expectations  # noqa: F401  (fails loudly without the dev extra)
+    token = ENGINE.set(request.param)
+    try:
+        yield request.param
+    finally:
+        ENGINE.reset(token)

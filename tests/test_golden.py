@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.golden import EXIT_CODES, FILES, FORMATS, expected_path, render
+from tests import golden
+from tests.golden import ANSWER_KEY, EXIT_CODES, FILES, FORMATS, expected_path, keyed, render
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -25,24 +27,32 @@ def test_the_error_fixture_breaks_each_documented_rule() -> None:
         "date.range": 1, "date.order": 2, "event.consistent": 1, "subtotal.total": 1,
         "subtotal.sum": 2, "place.known": 1, "place.hierarchy": 2,
     }  # fmt: skip
-    found = {(f["record_id"], f["rule"], f["column"]) for f in report["failures"]}
-    assert found == {
-        ("err-date-dotted", "value.type", "published_date"),
-        ("err-date-1920", "date.order", "event_date"),
-        ("err-drop-total", "subtotal.sum", "count"),
-        ("err-misread-total", "subtotal.sum", "count"),
-        ("err-garbled-admin2", "place.known", "admin2"),
-        ("err-ruzvay-in-vanj", "place.hierarchy", "location"),
-        ("err-khorog-in-khatlon", "place.hierarchy", "admin2"),
-        ("err-count-comma", "value.type", "count"),
-        ("err-count-about", "value.type", "count"),
-        ("err-qualifier-some", "value.enum", "count_qualifier"),
-        ("err-type-crossing", "value.enum", "event_type"),
-        ("err-country-empty", "value.required", "country"),
-        ("err-two-totals-1037", "subtotal.total", "role"),
-        ("err-caption-date-humrogi", "event.consistent", "event_date"),
-        ("err-dup-1037", "record_id.unique", "record_id"),
-        ("err-period-reversed", "date.order", "event_date_end"),
-        ("err-year-2201", "date.range", "published_date"),
-    }
+    assert keyed(report["failures"]) == ANSWER_KEY["extraction_errors"]
     assert json.loads(expected_path("events", "json").read_text(encoding="utf-8"))["valid"]
+
+
+def test_the_writer_writes_what_the_tests_expect(tmp_path: Path) -> None:
+    written = golden.write(tmp_path)
+    assert len(written) == len(FILES) * len(FORMATS)
+    for path in written:
+        assert path.read_bytes() == (golden.EXPECTED / path.name).read_bytes(), path.name
+
+
+def test_the_writer_refuses_a_report_that_is_not_the_answer_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong checker with the right exit codes must not rewrite the golden files."""
+    real_render = golden.render
+
+    def one_finding_short(name: str, fmt: str) -> tuple[int, str]:
+        code, out = real_render(name, fmt)
+        if name == "extraction_errors" and fmt == "json":
+            report = json.loads(out)
+            report["failures"] = [f for f in report["failures"] if f["rule"] != "date.range"]
+            out = json.dumps(report)
+        return code, out
+
+    monkeypatch.setattr(golden, "render", one_finding_short)
+    with pytest.raises(SystemExit, match=r"missing \[\('err-year-2201'"):
+        golden.write(tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,15 +91,14 @@ def table_from_frame(frame: Any, name: str = "<frame>") -> Table:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a CSV file")
-    try:
-        data = path.read_bytes()
+    try:  # is_dir() too can fail (a folder on the way that we may not enter)
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a CSV file")
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return data
 
 
 def _records(
@@ -117,24 +117,61 @@ def _check_line_ends(path: Path, data: bytes) -> None:
 
     Lone-CR (classic Mac) line ends are read as one huge line by polars and as many lines
     by the csv module; rather than guess, name the line of the first one. LF files cost
-    one memchr and CRLF files one regex scan; only files with a lone CR reach numpy.
+    one memchr and CRLF files one regex scan; only files with a lone CR reach numpy, and
+    only those that also have a quote mid-cell reach the exact csv-module check.
     """
     first = data.find(b"\r")
     if first < 0 or _LONE_CR.search(data, first) is None:
         return
     buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == _QUOTE)
+    if quotes.size % 2 or (quotes.size and not _quotes_at_cell_edges(buf, quotes)):
+        _check_line_ends_exact(path, data)  # quote parity does not tell inside from outside
+        return
     crs = np.flatnonzero(buf == _CR)
     nxt = buf[np.minimum(crs + 1, buf.size - 1)]
     lone = crs[(nxt != _LF) | (crs == buf.size - 1)]
-    quotes = np.flatnonzero(buf == _QUOTE)
     outside = lone[np.searchsorted(quotes, lone) % 2 == 0]  # an even number of quotes before
     if outside.size:
         at = int(outside[0])
         line = data.count(b"\n", 0, at) + 1
-        raise InputError(
-            f"{path}: line {line}: a lone CR (\\r) outside quotes at byte {at}; "
-            "only LF or CRLF line ends are supported"
-        )
+        raise InputError(f"{path}: line {line}: {_LONE_CR_OUTSIDE} at byte {at}; {_ONLY_LF}")
+
+
+_LONE_CR_OUTSIDE = "a lone CR (\\r) outside quotes"
+_ONLY_LF = "only LF or CRLF line ends are supported"
+
+
+def _check_line_ends_exact(path: Path, data: bytes) -> None:
+    """The csv module, on lines split at LF only, refuses a CR outside quotes that no LF
+    follows ("new-line character seen in unquoted field"); name its line."""
+    reader = csv.reader(_lf_lines(data))
+    try:
+        with _no_field_limit():
+            for _ in reader:
+                pass
+    except csv.Error as exc:
+        if "new-line character" in str(exc):
+            line = reader.line_num
+            raise InputError(f"{path}: line {line}: {_LONE_CR_OUTSIDE}; {_ONLY_LF}") from None
+        # any other complaint is the record scan's to report, with its own line
+
+
+@contextmanager
+def _no_field_limit() -> Iterator[None]:
+    """Cells of any size (a whole article as a quote) for the csv module, whose default
+    limit is 128 KiB; the process-wide limit is restored afterwards."""
+    before = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _lf_lines(data: bytes) -> io.StringIO:
+    """The text of *data* for the csv module: physical lines end at LF only (a lone CR
+    inside quotes is a character of its cell, as polars reads it)."""
+    return io.StringIO(data.decode("utf-8", "replace"), newline="\n")
 
 
 def _check_utf8(path: Path, data: bytes) -> None:
@@ -151,7 +188,7 @@ def _check_utf8(path: Path, data: bytes) -> None:
 def _parse_header(path: Path, data: bytes) -> tuple[str, ...]:
     """The header row's names. Polars never decodes the header (new_columns replaces it),
     so its bytes are checked for UTF-8 here."""
-    reader = csv.reader(io.StringIO(data[:65536].decode("utf-8", "replace"), newline=""))
+    reader = csv.reader(_lf_lines(data[:65536]))
     try:
         first = next(reader, [])
     except csv.Error as exc:
@@ -290,15 +327,16 @@ def _scan_records_slow(
     path: Path, data: bytes
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Exact fallback with the csv module, for files the vectorised scan cannot judge."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
+    reader = csv.reader(_lf_lines(data))
     starts: list[int] = []
     fields: list[int] = []
     line = 1
     try:
-        for row in reader:
-            starts.append(line)
-            fields.append(0 if row == [] else len(row))
-            line = reader.line_num + 1
+        with _no_field_limit():
+            for row in reader:
+                starts.append(line)
+                fields.append(0 if row == [] else len(row))
+                line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{path}: line {line}: cannot parse as CSV ({exc})") from None
     return np.asarray(starts[1:], dtype=np.int64), np.asarray(fields[1:], dtype=np.int64)
