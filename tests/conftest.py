@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -90,3 +92,14 @@ def each_engine(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
     finally:
         ENGINE.reset(token)
+
+
+def unprivileged(command: list[str]) -> list[str]:
+    """*command* run so that file permissions bind it: as is, or as root (CI runs as root)
+    without the capabilities that bypass them (util-linux setpriv)."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without util-linux setpriv: root reads any file")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import COLUMNS, REAL, ROOT, csv_text, one_line_error, rows
+from tests.conftest import COLUMNS, REAL, ROOT, csv_text, one_line_error, rows, unprivileged
 from toolkit.cli import main, validate_command
 
 Writer = Callable[..., Path]
@@ -426,8 +426,11 @@ def test_a_crashing_rule_is_not_reported_as_valid(
 
     monkeypatch.setattr(ValueType, "check", boom)
     result = invoke(write_csv(rows({})), *NO_PLACES)
-    assert result.exit_code != 0
-    assert "valid" not in result.stdout.split(":")[-1]
+    # one line, exit 2, naming the rule: never a traceback, never "valid"
+    message = one_line_error(result)
+    assert message == (
+        "internal error: rule value.type crashed on column published_date: RuntimeError('boom')"
+    )
 
 
 # ------------------------------------------------------------------ real processes
@@ -455,6 +458,39 @@ def test_subprocess_smoke() -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == "fixtures/real/events.csv: 12 rows, 0 errors, 0 warnings: valid\n"
+
+
+@pytest.mark.parametrize("which", ["input", "output", "config"])
+def test_a_path_in_a_folder_we_may_not_enter_is_one_line(tmp_path: Path, which: str) -> None:
+    """Not a PermissionError traceback (folder expansion, config search, --output, --config)
+    but one line naming the path: a real process that file permissions bind, as root too."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    inside = locked / ("events.csv" if which == "input" else f"{which}.txt")
+    data = tmp_path / "events.csv"
+    data.write_text(csv_text(rows({})))
+    args = {
+        "input": [str(inside)],
+        "output": [str(data), "--output", str(inside)],
+        "config": [str(data), "--config", str(inside)],
+    }[which]
+    expected = {
+        "input": f"{inside}: cannot read (Permission denied)",
+        "output": f"{inside}: cannot write (Permission denied)",
+        "config": f"{inside}: cannot read (Permission denied)",
+    }[which]
+    (locked / "events.csv").write_text(csv_text(rows({})))
+    locked.chmod(0)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    command = [sys.executable, "-m", "toolkit", "validate", *args]
+    try:
+        done = subprocess.run(
+            unprivileged(command), env=env, capture_output=True, text=True, check=False
+        )
+    finally:
+        locked.chmod(0o700)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: {expected}\n"
 
 
 IMPORT_PROBE = """
@@ -505,3 +541,211 @@ def test_fail_on(tmp_path: Path, fail_on: str, rules: list[str], code: int) -> N
     path.write_text(csv_text(rows({"admin2": "Shohon Sh. Shokhin", "admin1": "Khatlon"})))
     args = [arg for rule in rules for arg in ("--rule", rule)]
     assert invoke(path, "--fail-on", fail_on, *args).exit_code == code
+
+
+# ------------------------------------------------------------------ usage errors: one line
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "message"),
+    [
+        ([], validate_command, "missing argument 'FILES...' (try 'validate --help')"),
+        (
+            ["e.csv", "--bogus"],
+            validate_command,
+            "no such option '--bogus' (try 'validate --help')",
+        ),
+        (
+            ["e.csv", "--formt", "json"],
+            validate_command,
+            "no such option '--formt'; did you mean '--format'? (try 'validate --help')",
+        ),
+        (
+            ["e.csv", "--format", "xml"],
+            validate_command,
+            "invalid value for '--format': 'xml' is not one of 'text', 'json', 'github', "
+            "'junit', 'markdown' (try 'validate --help')",
+        ),
+        (
+            ["e.csv", "--fail-on", "sometimes"],
+            validate_command,
+            "invalid value for '--fail-on': 'sometimes' is not one of 'error', 'warning', "
+            "'never' (try 'validate --help')",
+        ),
+        (
+            ["e.csv", "--output"],
+            validate_command,
+            "option '--output' requires an argument (try 'validate --help')",
+        ),
+        (
+            ["e.csv", "--rule", "value.type"],
+            validate_command,
+            "invalid value for --rule: 'value.type': expected RULE=error|warning|off "
+            "(try 'validate --help')",
+        ),
+        (["nope"], main, "no such command 'nope' (try 'event-toolkit --help')"),
+        (
+            ["valdate", "e.csv"],
+            main,
+            "no such command 'valdate'; did you mean 'validate'? (try 'event-toolkit --help')",
+        ),
+        (["--bogus"], main, "no such option '--bogus' (try 'event-toolkit --help')"),
+        (
+            ["validate", "e.csv", "--bogus"],
+            main,
+            "no such option '--bogus' (try 'event-toolkit validate --help')",
+        ),
+        (
+            ["fixtures"],
+            main,
+            "missing option '--output' / '-o' (try 'event-toolkit fixtures --help')",
+        ),
+        (
+            ["fixtures", "--events", "-1", "-o", "x.csv"],
+            main,
+            "invalid value for '--events': -1 is not in the range x>=0 "
+            "(try 'event-toolkit fixtures --help')",
+        ),
+        (
+            ["fixtures", "--break", "value.type=abc", "-o", "x.csv"],
+            main,
+            "invalid value for --break: 'value.type=abc': expected RULE or RULE=FRACTION "
+            "(try 'event-toolkit fixtures --help')",
+        ),
+        (
+            ["gx-suite", "extra"],
+            main,
+            "got unexpected extra argument (extra) (try 'event-toolkit gx-suite --help')",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], command: Any, message: str) -> None:
+    assert one_line_error(invoke(*args, command=command)) == message
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "start"),
+    [
+        (["--help"], validate_command, "Usage: validate [OPTIONS] FILES..."),
+        (["--help"], main, "Usage: event-toolkit [OPTIONS] COMMAND [ARGS]..."),
+        (["validate", "--help"], main, "Usage: event-toolkit validate [OPTIONS] FILES..."),
+        (["--version"], main, "event-toolkit, version 0.1.0"),
+    ],
+)
+def test_help_and_version_are_unchanged(args: list[str], command: Any, start: str) -> None:
+    result = invoke(*args, command=command)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0] == start
+
+
+def test_usage_error_in_a_real_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "validate", "fixtures/real/events.csv", "--bogus"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "error: no such option '--bogus' (try 'event-toolkit validate --help')\n"
+
+
+# ------------------------------------------------------------------ Python API (README)
+
+
+class _PathLike:
+    """An os.PathLike[str] that is not a pathlib.Path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+@pytest.mark.parametrize("kind", [str, _PathLike, Path])
+def test_fixture_write_accepts_str_and_pathlike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: Any
+) -> None:
+    from toolkit.fixtures import generate, manifest_path
+
+    monkeypatch.chdir(tmp_path)
+    fixture = generate(3, seed=7)
+    manifest = fixture.write(kind("out.csv"))
+    assert manifest == Path("out.manifest.json")
+    assert manifest_path(kind("data/out.csv")) == Path("data/out.manifest.json")
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("record_id,event_id,role,")
+    saved = json.loads((tmp_path / "out.manifest.json").read_text(encoding="utf-8"))
+    assert saved["rows"] == fixture.table.height
+
+
+GX_INSTALL = "install it with: pip install 'event-toolkit[gx]'"
+
+
+@pytest.fixture
+def without_gx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """great_expectations unimportable, as without the gx extra (even when imported before)."""
+    monkeypatch.setitem(sys.modules, "great_expectations", None)
+
+
+def _gx_calls() -> dict[str, Callable[[], object]]:
+    import toolkit
+    from toolkit.gx import suite_json
+
+    events = REAL / "events.csv"
+    return {
+        "expectation_suite": lambda: toolkit.expectation_suite(),
+        "suite_json": lambda: suite_json(),
+        "validate gx": lambda: toolkit.validate(events, engine="gx"),
+        "validate both": lambda: toolkit.validate(events, engine="both"),
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["expectation_suite", "suite_json", "validate gx", "validate both"]
+)
+@pytest.mark.usefixtures("without_gx")
+def test_gx_entry_points_without_the_extra_raise_toolkit_error(name: str) -> None:
+    from toolkit import ToolkitError
+    from toolkit.errors import MissingExtraError
+
+    with pytest.raises(ToolkitError) as info:
+        _gx_calls()[name]()
+    assert isinstance(info.value, MissingExtraError)
+    # the same one line the CLI prints
+    cli = one_line_error(invoke("gx-suite", command=main))
+    assert str(info.value) == cli
+    assert cli.endswith(GX_INSTALL)
+
+
+@pytest.mark.usefixtures("without_gx")
+def test_importing_the_custom_expectations_without_gx_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README has users import toolkit.gx.expectations before loading the JSON suite."""
+    import importlib
+
+    from toolkit.errors import MissingExtraError
+
+    monkeypatch.delitem(sys.modules, "toolkit.gx.expectations", raising=False)
+    with pytest.raises(MissingExtraError) as info:
+        importlib.import_module("toolkit.gx.expectations")
+    assert str(info.value).endswith(GX_INSTALL)
+
+
+@pytest.mark.usefixtures("without_gx")
+def test_gx_frame_and_parameters_need_no_gx() -> None:
+    import toolkit
+
+    assert toolkit.gx_parameters()["date_min"] == 19000101
+    frame = toolkit.gx_frame(REAL / "events.csv")
+    assert len(frame) == 12
+    assert one_line_error(invoke(REAL / "events.csv", "--engine", "gx")).endswith(GX_INSTALL)
+
+
+def test_fixtures_says_one_event(tmp_path: Path) -> None:
+    result = invoke("fixtures", "--events", "1", "-o", tmp_path / "one.csv", command=main)
+    assert result.exit_code == 0, result.stderr
+    assert ", 1 event) and " in result.stderr.splitlines()[0]

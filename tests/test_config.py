@@ -295,3 +295,62 @@ def test_cli_missing_gazetteer_file_exits_2(tmp_path: Path, write_csv: Writer) -
     missing = tmp_path / "places.csv"
     message = one_line_error(invoke(write_csv(rows({})), "--gazetteer", missing))
     assert str(missing) in message
+
+
+# ------------------------------------------------------------------ unknown rule ids, severities
+
+# the rule catalogue, in the README's order
+RULE_IDS = (
+    "value.required, value.type, value.enum, record_id.unique, date.range, date.order, "
+    "event.consistent, subtotal.total, subtotal.sum, place.known, place.hierarchy"
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "place.knwn=warning",
+            f"option rules.place.knwn: unknown rule id; did you mean place.known? "
+            f"(known: {RULE_IDS})",
+        ),
+        (
+            "subtotal.sums=off",
+            f"option rules.subtotal.sums: unknown rule id; did you mean subtotal.sum? "
+            f"(known: {RULE_IDS})",
+        ),
+        ("nothing.alike=off", f"option rules.nothing.alike: unknown rule id (known: {RULE_IDS})"),
+        (
+            "place.known=warn",
+            "option rules.place.known: 'warn' is not one of error, warning, off; "
+            "did you mean warning?",
+        ),
+        (
+            "place.known=fatal",
+            "option rules.place.known: 'fatal' is not one of error, warning, off",
+        ),
+    ],
+)
+def test_cli_bad_rule_names_the_valid_ones(write_csv: Writer, rule: str, message: str) -> None:
+    assert one_line_error(invoke(write_csv(DATA), "--rule", rule)) == message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            '"place.knwn" = "warning"',
+            f"rules.place.knwn: unknown rule id; did you mean place.known? (known: {RULE_IDS})",
+        ),
+        (
+            '"value.type" = "Warning"',
+            "rules.value.type: 'Warning' is not one of error, warning, off; did you mean warning?",
+        ),
+    ],
+)
+def test_config_bad_rule_names_the_valid_ones(
+    tmp_path: Path, write_csv: Writer, body: str, message: str
+) -> None:
+    config = write(tmp_path / "pyproject.toml", f"[tool.event-toolkit.rules]\n{body}\n")
+    error = one_line_error(invoke(write_csv(DATA)))
+    assert error == f"{config.resolve()}: [tool.event-toolkit] {message}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import toolkit.io as toolkit_io
-from tests.conftest import COLUMNS, REAL, ROOT, csv_text, rows
+from tests.conftest import COLUMNS, REAL, ROOT, csv_text, rows, unprivileged
 from toolkit.errors import InputError
 from toolkit.io import LINE, Table, read_table
 
@@ -189,19 +188,13 @@ def test_empty_file(tmp_path: Path, data: bytes) -> None:
 
 
 def read_error_unprivileged(path: Path) -> str:
-    """read_table's InputError message in a real process that file permissions bind: as
-    root (CI runs as root) without the capabilities that bypass them (util-linux setpriv)."""
+    """read_table's InputError message in a real process that file permissions bind."""
     code = (
         "import sys\nfrom pathlib import Path\nfrom toolkit.errors import InputError\n"
         "from toolkit.io import read_table\n"
         "try:\n    read_table(Path(sys.argv[1]))\nexcept InputError as exc:\n    print(exc)\n"
     )
-    command = [sys.executable, "-c", code, str(path)]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without util-linux setpriv: root reads any file")
-        command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+    command = unprivileged([sys.executable, "-c", code, str(path)])
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     return done.stdout.rstrip("\n")
@@ -255,7 +248,12 @@ def test_undecodable_bytes_in_the_header(tmp_path: Path) -> None:
 
 def test_too_few_fields_names_the_line(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a,b,c\n1,2,3\n\n4,5\n6,7\n")
-    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3 (and 1 more rows)"
+    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3 (and 1 more row)"
+
+
+def test_two_more_ragged_rows_are_counted_in_the_plural(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "a,b,c\n1,2\n4,5\n6,7\n")
+    assert read_error(path) == f"{path}: line 2: 2 fields, the header has 3 (and 2 more rows)"
 
 
 def test_too_few_fields_after_a_multiline_cell(tmp_path: Path) -> None:

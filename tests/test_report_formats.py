@@ -105,3 +105,37 @@ def test_hostile_values_come_out_escaped(fmt: str, tmp_path: Path) -> None:
         assert "<script>" not in out and "@octocat" not in out and " #1" not in out
         table = [line for line in out.splitlines() if line.startswith("| ")]
         assert table and all(line.endswith("|") for line in table)
+
+
+# ------------------------------------------------------------------ counts in words
+
+NO_PLACES = ["--rule", "place.known=off", "--rule", "place.hierarchy=off"]
+
+
+def test_one_row_one_error_is_singular_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text(csv_text(rows({"count": "1,037"})), encoding="utf-8")
+    outputs = {
+        fmt: run(["validate", str(path), "--format", fmt, *NO_PLACES])[1]
+        for fmt in ("text", "markdown", "junit")
+    }
+    assert outputs["text"].splitlines()[0] == f"{path}: 1 row, 1 error, 0 warnings: INVALID"
+    assert outputs["text"].splitlines()[2] == "value.type (1 error)"
+    assert outputs["markdown"].splitlines()[2] == "1 row, 1 error, 0 warnings."
+    failure = ET.fromstring(outputs["junit"]).find("testsuite/testcase[@name='value.type']/failure")
+    assert failure is not None and failure.get("message") == "1 finding of value.type"
+
+
+def test_markdown_counts_what_it_leaves_out(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(csv_text(rows(*({"count": "x"} for _ in range(51)))), encoding="utf-8")
+    out = run(["validate", str(path), "--format", "markdown", *NO_PLACES])[1]
+    assert out.splitlines()[2] == "51 rows, 51 errors, 0 warnings."
+    assert out.splitlines()[-1] == "… and 1 more finding."  # 50 shown
+
+
+def test_plural_helper() -> None:
+    from toolkit.wording import plural
+
+    assert [plural(n, "row") for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]
+    assert plural(1234, "event", grouped=True) == "1,234 events"

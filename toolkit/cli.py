@@ -9,38 +9,79 @@ import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from toolkit.errors import ConfigError, ToolkitError
+from toolkit.paths import is_dir
 
 EXIT_UNUSABLE = 2
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        result: list[str] = _translate(lambda: super(_Group, self).parse_args(ctx, args), ctx)
+        return result
+
     def invoke(self, ctx: click.Context) -> Any:
-        return _translate(lambda: super(_Group, self).invoke(ctx))
+        return _translate(lambda: super(_Group, self).invoke(ctx), ctx)
 
 
 class _Command(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        result: list[str] = _translate(lambda: super(_Command, self).parse_args(ctx, args), ctx)
+        return result
+
     def invoke(self, ctx: click.Context) -> Any:
-        return _translate(lambda: super(_Command, self).invoke(ctx))
+        return _translate(lambda: super(_Command, self).invoke(ctx), ctx)
 
 
-def _translate(call: Any) -> Any:
+# click >= 8.2: a group called without a command shows its help (not a one-line error)
+_SHOWS_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name)
+    for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
+
+
+def _translate(call: Any, ctx: click.Context) -> Any:
+    """Run *call*; a ToolkitError or a click usage error becomes one ``error:`` line, exit 2."""
     try:
         return call()
     except ToolkitError as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        click.echo(f"error: {message}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        _fail(" ".join(str(exc).split()) or type(exc).__name__)
+    except click.UsageError as exc:
+        if isinstance(exc, _SHOWS_HELP):
+            raise
+        _fail(_usage_message(exc, exc.ctx or ctx))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def _usage_message(exc: click.UsageError, ctx: click.Context) -> str:
+    """click's message in the CLI's style: lower case, no final full stop, and where to look.
+
+    "No such option '--formt'. Did you mean '--format'?" becomes
+    "no such option '--formt'; did you mean '--format'? (try 'validate --help')".
+    """
+    text = " ".join(exc.format_message().split()).rstrip(".")
+    text = text.replace(". Did you mean", "; did you mean")
+    if text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return f"{text} (try '{ctx.command_path} --help')"
 
 
 def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
     """ConfigError when *output* is one of *inputs* (same file, whatever the spelling)."""
-    if not output.exists():
-        return
+    try:
+        if not output.exists():
+            return
+    except OSError:
+        return  # a folder we may not enter: the write itself will say so
     for item in inputs:
         try:
             same = item.exists() and output.samefile(item)
@@ -54,8 +95,8 @@ def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
     """Files as given; a folder stands for the *.csv files below it (sorted, hidden skipped)."""
     out: list[Path] = []
     for path in paths:
-        if not path.is_dir():
-            out.append(path)
+        if not is_dir(path):
+            out.append(path)  # the reader says what is wrong with it, if anything
             continue
         found = sorted(
             p for p in path.rglob("*.csv")
@@ -296,8 +337,9 @@ def fixtures_command(
     from toolkit.config import load_settings, to_date
     from toolkit.fixtures import generate, manifest_path
     from toolkit.fixtures.generate import COUNTRIES
+    from toolkit.wording import plural
 
-    if not output.name or output.name in (".", "..") or output.is_dir():
+    if not output.name or output.name in (".", "..") or is_dir(output):
         raise ConfigError(f"{output}: --output must name a file (FILE.csv)")
     manifest = manifest_path(output)
     _refuse_overwriting_inputs(output, (config,) if config else ())
@@ -316,20 +358,21 @@ def fixtures_command(
     counts = fixture.manifest()["findings_by_rule"]
     broken = ", ".join(f"{rule} {n}" for rule, n in counts.items()) or "none"
     click.echo(
-        f"wrote {output} ({fixture.table.height:,} rows, {events:,} events) and {manifest} "
+        f"wrote {output} ({plural(fixture.table.height, 'row', grouped=True)}, "
+        f"{plural(events, 'event', grouped=True)}) and {manifest} "
         f"(labelled findings: {broken})",
         err=True,
     )
     for rule, (asked, done) in fixture.manifest()["broken_events"].items():
         if done < asked:
             click.echo(
-                f"note: {rule}: {done} of the {asked} events asked for could be broken "
+                f"note: {rule}: {done} of the {plural(asked, 'event')} asked for could be broken "
                 "(too few events fit the rule's mutator)",
                 err=True,
             )
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, name="event-toolkit")
 @click.version_option(package_name="event-toolkit")
 def main() -> None:
     """event-toolkit: keep datasets of event records extracted from news honest."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.contract import SEVERITIES, Contract, load_contract
 from toolkit.errors import ConfigError
+from toolkit.paths import is_dir, is_file
 
 TABLE = "tool.event-toolkit"
 KEYS = ("date_min", "date_max", "about_tolerance", "vocabularies", "rules", "gazetteer")
@@ -49,10 +52,10 @@ def default_settings(contract: Contract | None = None, today: dt.date | None = N
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.event-toolkit] table, searching upward."""
-    folder = start if start.is_dir() else start.parent
+    folder = start if is_dir(start) else start.parent
     for candidate in (folder.resolve(), *folder.resolve().parents):
         path = candidate / "pyproject.toml"
-        if path.is_file() and _table(path, _load_toml(path), required=False) is not None:
+        if is_file(path) and _table(path, _load_toml(path), required=False) is not None:
             return path
     return None
 
@@ -67,8 +70,7 @@ def load_settings(
     """Resolve settings for validating *data_path*; *overrides* are command-line values."""
     settings = default_settings(today=today)
     if config_path is not None:
-        if not config_path.is_file():
-            raise ConfigError(f"{config_path}: config file not found")
+        # (a missing or unreadable file: _load_toml says which)
         settings = apply(settings, _config_table(config_path), config_path, today)
     elif data_path is not None and (found := find_pyproject(data_path)) is not None:
         settings = apply(settings, _config_table(found), found, today)
@@ -109,8 +111,14 @@ def apply(
 
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
@@ -199,13 +207,27 @@ def _severities(label: str, value: object, current: dict[str, str]) -> dict[str,
     merged = dict(current)
     for rule_id, severity in value.items():
         if rule_id not in current:
-            raise ConfigError(f"{label}.{rule_id}: unknown rule id")
+            raise ConfigError(
+                f"{label}.{rule_id}: unknown rule id{did_you_mean(rule_id, current)} "
+                f"(known: {', '.join(current)})"
+            )
         if severity not in SEVERITIES:
             raise ConfigError(
                 f"{label}.{rule_id}: {severity!r} is not one of {', '.join(SEVERITIES)}"
+                + did_you_mean(severity, SEVERITIES)
             )
         merged[rule_id] = str(severity)
     return merged
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """'; did you mean X?' for the choice closest to *word*, or '' when none is close."""
+    if not isinstance(word, str):
+        return ""
+    options = list(choices)
+    same = [c for c in options if c.casefold() == word.strip().casefold()]  # 'WARNING'
+    close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _paths(label: str, value: object, base: Path) -> tuple[Path, ...]:

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.wording import plural
 
 LINE = "__line"
 _BOM = b"\xef\xbb\xbf"
@@ -351,7 +352,7 @@ def _check_field_counts(
     bad = np.flatnonzero((fields != 0) & (fields != len(header)))
     if bad.size:
         first = int(bad[0])
-        more = f" (and {bad.size - 1} more rows)" if bad.size > 1 else ""
+        more = f" (and {plural(bad.size - 1, 'more row')})" if bad.size > 1 else ""
         raise InputError(
             f"{path}: line {int(starts[first])}: {int(fields[first])} fields, "
             f"the header has {len(header)}{more}"

@@ -27,11 +27,11 @@ def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
     """Like write_atomic, but *write* fills the temporary file (given by its path) itself,
     e.g. a data-frame library writing at full speed."""
     folder = path.parent if str(path.parent) else Path()
-    if not folder.is_dir():
-        raise ToolkitError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise ToolkitError(f"{path}: is a directory, not a file")
-    try:
+    try:  # is_dir() and stat() raise too, in a folder we may not enter
+        if not folder.is_dir():
+            raise ToolkitError(f"{path}: folder {folder} does not exist")
+        if path.is_dir():
+            raise ToolkitError(f"{path}: is a directory, not a file")
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else None
         fd, tmp = _create_temporary(folder, path.name)
     except OSError as exc:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
 from toolkit.formats.github_format import describe
+from toolkit.wording import plural
 
 if TYPE_CHECKING:
     from toolkit.report import Finding, Report
@@ -41,10 +42,8 @@ def _suite(report: Report) -> ET.Element:
             ET.SubElement(case, "skipped", message="rule turned off")
             skipped += 1
         elif errors:
-            plural = "" if len(errors) == 1 else "s"
-            failure = ET.SubElement(
-                case, "failure", message=f"{len(errors)} finding{plural} of {rule}", type=rule
-            )
+            message = f"{plural(len(errors), 'finding')} of {rule}"
+            failure = ET.SubElement(case, "failure", message=message, type=rule)
             failure.text = "\n".join(_line(f) for f in errors)
             failures += 1
         if warnings:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from toolkit.formats.escaping import escape_controls, escape_markdown
+from toolkit.wording import plural
 
 if TYPE_CHECKING:
     from toolkit.report import Finding, Report
@@ -34,7 +35,8 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
     lines = [
         f"### {mark} `{escape_controls(report.file).replace('`', '')}`: {verdict}",
         "",
-        f"{report.rows} rows, {report.errors} errors, {report.warnings} warnings.",
+        f"{plural(report.rows, 'row')}, {plural(report.errors, 'error')}, "
+        f"{plural(report.warnings, 'warning')}.",
     ]
     if report.findings:
         lines += ["", "| rule | errors | warnings |", "|---|---:|---:|"]
@@ -50,7 +52,7 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
         ]
         lines += [_row(report.file, f, env) for f in shown]
         if len(report.findings) > LIMIT:
-            lines += ["", f"… and {len(report.findings) - LIMIT} more findings."]
+            lines += ["", f"… and {plural(len(report.findings) - LIMIT, 'more finding')}."]
     return "\n".join(lines) + "\n"
 
 

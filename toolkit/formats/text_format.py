@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
+from toolkit.wording import plural
 
 if TYPE_CHECKING:
     from toolkit.report import Finding, Report
@@ -28,9 +29,8 @@ def render(reports: list[Report], *, color: bool = False) -> str:
 
 def summary(report: Report) -> str:
     verdict = "valid" if report.valid else "INVALID"
-    rows = f"{report.rows} row" + ("" if report.rows == 1 else "s")
-    errors = f"{report.errors} error" + ("" if report.errors == 1 else "s")
-    warnings = f"{report.warnings} warning" + ("" if report.warnings == 1 else "s")
+    rows, errors = plural(report.rows, "row"), plural(report.errors, "error")
+    warnings = plural(report.warnings, "warning")
     since = ""
     if report.changed:
         ref, changed = escape_controls(report.changed[0]), report.changed[1]
@@ -76,11 +76,7 @@ def _render_one(report: Report, color: bool) -> str:
 def _counts(items: list[Finding]) -> str:
     errors = sum(f.severity == "error" for f in items)
     warnings = len(items) - errors
-    parts = [
-        f"{n} {word}{'' if n == 1 else 's'}"
-        for n, word in ((errors, "error"), (warnings, "warning"))
-        if n
-    ]
+    parts = [plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
     return ", ".join(parts)
 
 

@@ -1,6 +1,8 @@
 """Great Expectations support: the rule catalogue as a GX suite, and the frame it validates.
 
-Only the ``gx`` engine and these functions import Great Expectations (the ``gx`` extra).
+Only the ``gx`` engine and these functions import Great Expectations (the ``gx`` extra);
+without it, expectation_suite() and suite_json() raise MissingExtraError (a ToolkitError),
+while gx_frame() and gx_parameters() need only pandas.
 For your own GX context and checkpoints::
 
     import toolkit
@@ -31,7 +33,12 @@ if TYPE_CHECKING:
 
 def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
     """The rule catalogue (the enabled rules under *settings*, default: the contract's) as a
-    GX ExpectationSuite. Importing it registers the toolkit's custom expectations."""
+    GX ExpectationSuite. Importing it registers the toolkit's custom expectations.
+
+    Raises MissingExtraError (a ToolkitError) without the ``gx`` extra."""
+    from toolkit.engines.gx_engine import require_gx
+
+    require_gx()
     from toolkit.gx.suite import build_suite
 
     return build_suite(Context.of(settings))
@@ -60,6 +67,9 @@ def gx_frame(
 
 def suite_json(settings: Settings | None = None) -> str:
     """expectation_suite() as GX's JSON (what ``event-toolkit gx-suite`` writes)."""
+    from toolkit.engines.gx_engine import require_gx
+
+    require_gx()
     from toolkit.gx.run import context
 
     context()  # GX serialises a suite only with an active context

@@ -15,6 +15,12 @@ in file order; do not give them a row_condition.
 
 from __future__ import annotations
 
+from toolkit.engines.gx_engine import require_gx
+
+# Imported without the gx extra (the README has users import this module to load the JSON
+# suite): a ToolkitError saying how to install it, not a bare ModuleNotFoundError.
+require_gx()
+
 import json
 from dataclasses import replace
 from functools import cache, lru_cache

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Collection
 
 import polars as pl
 
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 COUNT_RE = r"^\d+$"
+COUNT_MAX = 2**63 - 1  # counts are 64-bit integers; a longer digit string is no count
 INF = float("inf")
 
 
@@ -119,40 +121,84 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
-_QUALIFIER_WORDS = {
+# The one table of words for count qualifiers, lower case, words separated by one space:
+# read in count cells ("below 100" -> 100, fewer_than) and in count_qualifier cells
+# ("below" -> fewer_than, by toolkit.rules.values.suggest_word).
+QUALIFIER_WORDS = {
     "about": "about", "some": "about", "around": "about", "approximately": "about",
     "approx": "about", "roughly": "about", "nearly": "about", "almost": "about",
     "circa": "about", "ca": "about", "~": "about",
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "minimum": "at_least",
     "more than": "more_than", "over": "more_than", "above": "more_than", "upwards of": "more_than",
-    "at most": "at_most", "up to": "at_most", "no more than": "at_most",
+    "at most": "at_most", "up to": "at_most", "no more than": "at_most", "maximum": "at_most",
     "fewer than": "fewer_than", "less than": "fewer_than", "under": "fewer_than",
     "below": "fewer_than",
 }  # fmt: skip
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _QUALIFIED = re.compile(
     r"^(?P<word>"
-    + "|".join(sorted(map(re.escape, _QUALIFIER_WORDS), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (re.escape(w).replace(r"\ ", r"\s+") for w in QUALIFIER_WORDS), key=len, reverse=True
+        )
+    )
     + r")\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\+?$",
     re.IGNORECASE,
 )
 
 
-def suggest_count(value: str) -> str | None:
-    """A certain correction of a count cell, or None. '1,037' -> '1037'."""
+def qualifier_word(words: str) -> str | None:
+    """The count qualifier *words* name ('Less  than', 'no_fewer_than'), or None."""
+    return QUALIFIER_WORDS.get(" ".join(words.lower().replace("_", " ").split()))
+
+
+def too_big(value: str) -> bool:
+    """A digit string (the count's type) whose number does not fit a 64-bit count."""
     text = value.strip()
-    if _THOUSANDS.match(text):
-        return text.replace(",", "")
-    if re.fullmatch(r"\d+", text):
-        return text
+    return text.isdecimal() and _count(text) is None
+
+
+def suggest_count(value: str, qualifiers: Collection[str] | None = None) -> str | None:
+    """A certain correction of a count cell, or None. '1,037' -> '1037'; 'below 100' ->
+    '100 (count_qualifier=fewer_than)' when *qualifiers* (default: all) has fewer_than.
+    Never the value itself, nor a count too big to be one."""
+    text = value.strip()
+    if _THOUSANDS.match(text) or text.isdecimal():
+        return _unless_same(_count(text), value)
     if (m := _QUALIFIED.match(text)) is not None:
-        n = m["n"].replace(",", "")
-        return f"{n} (count_qualifier={_QUALIFIER_WORDS[m['word'].lower()]})"
+        n, qualifier = _count(m["n"]), qualifier_word(m["word"])
+        if (
+            n is None
+            or qualifier is None
+            or (qualifiers is not None and qualifier not in qualifiers)
+        ):
+            return None
+        return f"{n} (count_qualifier={qualifier})"
     return None
 
 
+def _count(digits: str) -> str | None:
+    """'1,037' -> '1037', '١٠٣٧' -> '1037'; None when too big for a count."""
+    try:
+        n = int(digits.replace(",", ""))
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
+    return str(n) if n <= COUNT_MAX else None
+
+
+def _unless_same(suggestion: str | None, value: str) -> str | None:
+    """A suggestion that only repeats the value is no suggestion."""
+    return None if suggestion is None or suggestion == value.strip() else suggestion
+
+
 def suggest_date(value: str) -> str | None:
-    """A certain correction of a date cell, or None. '07.07.2021' -> '2021-07-07'."""
+    """A certain correction of a date cell, or None. '07.07.2021' -> '2021-07-07'.
+    Never the value itself."""
+    return _unless_same(_suggest_date(value), value)
+
+
+def _suggest_date(value: str) -> str | None:
     text = value.strip()
     patterns: list[tuple[str, tuple[str, str, str]]] = [
         (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", ("3", "2", "1")),  # day-first dotted (DD.MM.YYYY)

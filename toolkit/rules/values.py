@@ -12,21 +12,17 @@ from toolkit.io import LINE
 from toolkit.rules.base import Broken, Context, GxSpec, Rule, cell_findings
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import (
+    COUNT_MAX,
     COUNT_RE,
     DATE_RE,
     parse_count,
     parse_date,
+    qualifier_word,
     suggest_count,
     suggest_date,
+    too_big,
     typed,
 )
-
-_QUALIFIER_SYNONYMS = {
-    "some": "about", "around": "about", "approximately": "about", "roughly": "about",
-    "nearly": "about", "circa": "about", "over": "more_than", "above": "more_than",
-    "under": "fewer_than", "less_than": "fewer_than", "up_to": "at_most",
-    "no_more_than": "at_most", "no_fewer_than": "at_least", "minimum": "at_least",
-}  # fmt: skip
 
 
 class Required(Rule):
@@ -79,12 +75,18 @@ class ValueType(Rule):
     ) -> list[dict[str, Any]]:
         assert column is not None
         is_date = ctx.contract.column(column).type == "date"
-        expected = "a real YYYY-MM-DD date" if is_date else "a non-negative integer literal"
-        suggest = suggest_date if is_date else suggest_count
+        qualifiers = ctx.vocabulary("count_qualifier")
 
         def build(row: dict[str, Any]) -> tuple[str, str | None]:
             value = row[column]
-            return self.message(column=column, value=value, expected=expected), suggest(value)
+            if is_date:
+                expected, suggestion = "a real YYYY-MM-DD date", suggest_date(value)
+            else:
+                expected = "a non-negative integer literal"
+                if too_big(value):
+                    expected += f" up to {COUNT_MAX:,}"
+                suggestion = suggest_count(value, qualifiers)
+            return self.message(column=column, value=value, expected=expected), suggestion
 
         return cell_findings(self, failed, column, build)
 
@@ -139,16 +141,19 @@ class Enum(Rule):
 
 
 def suggest_word(value: str, allowed: tuple[str, ...]) -> str | None:
-    """The vocabulary word meant by *value*, when that is clear."""
+    """The vocabulary word meant by *value*, when that is clear; never *value* itself.
+    Count qualifier words ('below', 'at least') come from parsing.QUALIFIER_WORDS."""
     key = "_".join(value.strip().lower().replace("-", " ").split())
     if key in allowed:
-        return key
-    if _QUALIFIER_SYNONYMS.get(key) in allowed:
-        return _QUALIFIER_SYNONYMS[key]
-    best = process.extractOne(key, allowed, score_cutoff=70)
-    if best is None:
-        best = process.extractOne(key, allowed, scorer=_partial, score_cutoff=90)
-    return None if best is None else str(best[0])
+        suggestion: str | None = key
+    elif (word := qualifier_word(key)) in allowed:
+        suggestion = word
+    else:
+        best = process.extractOne(key, allowed, score_cutoff=70)
+        if best is None:
+            best = process.extractOne(key, allowed, scorer=_partial, score_cutoff=90)
+        suggestion = None if best is None else str(best[0])
+    return None if suggestion == value else suggestion
 
 
 def _partial(a: str, b: str, **_: Any) -> float:
