@@ -37,14 +37,6 @@ class _Command(click.Command):
         return _translate(lambda: super(_Command, self).invoke(ctx), ctx)
 
 
-# click >= 8.2: a group called without a command shows its help (not a one-line error)
-_SHOWS_HELP: tuple[type[Exception], ...] = tuple(
-    getattr(click.exceptions, name)
-    for name in ("NoArgsIsHelpError",)
-    if hasattr(click.exceptions, name)
-)
-
-
 def _translate(call: Any, ctx: click.Context) -> Any:
     """Run *call*; a ToolkitError or a click usage error becomes one ``error:`` line, exit 2."""
     try:
@@ -52,8 +44,8 @@ def _translate(call: Any, ctx: click.Context) -> Any:
     except ToolkitError as exc:
         _fail(" ".join(str(exc).split()) or type(exc).__name__)
     except click.UsageError as exc:
-        if isinstance(exc, _SHOWS_HELP):
-            raise
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            raise  # a group called without a command shows its help, not an error line
         _fail(_usage_message(exc, exc.ctx or ctx))
 
 
