@@ -445,17 +445,20 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
-def test_subprocess_smoke() -> None:
+def run_cli(
+    *args: str, wrap: Callable[[list[str]], list[str]] = list
+) -> subprocess.CompletedProcess[str]:
+    """``python -m toolkit ARGS`` in a real process from the checkout's root (*wrap* may
+    prefix the command, e.g. with unprivileged)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
-    done = subprocess.run(
-        [sys.executable, "-m", "toolkit", "validate", "fixtures/real/events.csv"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    command = wrap([sys.executable, "-m", "toolkit", *args])
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def test_subprocess_smoke() -> None:
+    done = run_cli("validate", "fixtures/real/events.csv")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == "fixtures/real/events.csv: 12 rows, 0 errors, 0 warnings: valid\n"
 
@@ -481,12 +484,8 @@ def test_a_path_in_a_folder_we_may_not_enter_is_one_line(tmp_path: Path, which: 
     }[which]
     (locked / "events.csv").write_text(csv_text(rows({})))
     locked.chmod(0)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
-    command = [sys.executable, "-m", "toolkit", "validate", *args]
     try:
-        done = subprocess.run(
-            unprivileged(command), env=env, capture_output=True, text=True, check=False
-        )
+        done = run_cli("validate", *args, wrap=unprivileged)
     finally:
         locked.chmod(0o700)
     assert (done.returncode, done.stdout) == (2, "")
@@ -639,14 +638,7 @@ def test_help_and_version_are_unchanged(args: list[str], command: Any, start: st
 
 
 def test_usage_error_in_a_real_process() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "toolkit", "validate", "fixtures/real/events.csv", "--bogus"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("validate", "fixtures/real/events.csv", "--bogus")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "error: no such option '--bogus' (try 'event-toolkit validate --help')\n"
 

@@ -200,24 +200,17 @@ def read_error_unprivileged(path: Path) -> str:
     return done.stdout.rstrip("\n")
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = write_bytes(tmp_path, "a\n1\n")
-    path.chmod(0)
+@pytest.mark.parametrize("locked", ["the file", "its folder"])
+def test_unreadable_file(tmp_path: Path, locked: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = write_bytes(folder, "a\n1\n")
+    closed = path if locked == "the file" else folder
+    closed.chmod(0)
     try:
         assert read_error_unprivileged(path) == f"{path}: cannot read (Permission denied)"
     finally:
-        path.chmod(0o600)
-
-
-def test_file_in_a_folder_we_may_not_enter(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    path = write_bytes(locked, "a\n1\n")
-    locked.chmod(0)
-    try:
-        assert read_error_unprivileged(path) == f"{path}: cannot read (Permission denied)"
-    finally:
-        locked.chmod(0o700)
+        closed.chmod(0o700)
 
 
 def test_binary_file(tmp_path: Path) -> None:
