@@ -59,8 +59,8 @@ def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr
     """
     n = pl.col(typed(count)).cast(pl.Float64)
     q = pl.col(qualifier).fill_null("exact")
-    about_lo = (n * (1 - tolerance)).round(9).ceil()
-    about_hi = (n * (1 + tolerance)).round(9).floor()
+    about_lo = _snapped(n * (1 - tolerance)).ceil()
+    about_hi = _snapped(n * (1 + tolerance)).floor()
     low = (
         pl.when(q == "exact").then(n)
         .when(q == "about").then(about_lo)
@@ -80,13 +80,29 @@ def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr
     return [low.alias(lo(count)), high.alias(hi(count))]
 
 
+# n(1 ± t) is a whole number whenever t's decimals allow it (about 100,000,000 at 0.15:
+# 115,000,000), but floats land a hair off it (114,999,999.99999999); a product within this
+# relative distance of a whole number is that number. One multiplication errs by ~1e-16.
+_SNAP = 1e-14
+
+
+def _snapped(x: pl.Expr) -> pl.Expr:
+    whole = x.round(0)
+    return pl.when((x - whole).abs() <= x.abs() * _SNAP).then(whole).otherwise(x)
+
+
+def _snap(x: float) -> float:
+    whole = round(x)
+    return float(whole) if abs(x - whole) <= abs(x) * _SNAP else x
+
+
 def interval(n: int, qualifier: str, tolerance: float) -> tuple[float, float]:
     """count_interval() for one stated count, in Python (fixture mutators use it); the
     test suite holds the two to the same answers."""
     if qualifier in ("", "exact"):
         return float(n), float(n)
     if qualifier == "about":
-        return math.ceil(round(n * (1 - tolerance), 9)), math.floor(round(n * (1 + tolerance), 9))
+        return math.ceil(_snap(n * (1 - tolerance))), math.floor(_snap(n * (1 + tolerance)))
     bounds = {
         "at_least": (n, INF), "more_than": (n + 1, INF),
         "at_most": (0, n), "fewer_than": (0, n - 1),
