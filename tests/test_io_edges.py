@@ -6,6 +6,8 @@ lines count as if the frame were written to CSV, the header being line 1).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import polars as pl
 import pytest
@@ -14,7 +16,7 @@ from tests.conftest import rows
 from toolkit.checker import validate_frame
 from toolkit.config import default_settings
 from toolkit.errors import InputError
-from toolkit.io import LINE, table_from_frame
+from toolkit.io import LINE, read_table, table_from_frame
 
 
 def test_frame_cells_become_text_and_lines_start_at_2() -> None:
@@ -48,3 +50,72 @@ def test_report_of_a_frame_carries_its_name() -> None:
     report = validate_frame(frame, settings, name="extractions")
     assert report.file == "extractions"
     assert report.flatten(("line", "rule", "column")) == [(2, "value.type", "count")]
+
+
+# ---------------------------------------------------------------- unusable files, said exactly
+def read_error(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # a quote inside an unquoted cell is a character (RFC 4180 readers agree): the row
+        # holds four cells, 1 | x"y | z" | 3
+        (b'a,b,c\n1,x"y,z",3\n', "line 2: 4 fields, the header has 3"),
+        (b'a,b,c\n1,x"y\n2,z",3\n', "line 2: 2 fields, the header has 3"),
+        # a quote opened and never closed takes the rest of the file: one cell
+        (b'a,"b\nc",d\n"x\n', "line 3: 1 fields, the header has 3"),
+        (b'x\n"a"b"c,d"\n', "line 2: 2 fields, the header has 1"),
+        # lone CRs: before CRLF line ends, as the first byte, after a blank first line
+        (b"a,b\r\n1,2\r3,4\r\n", "line 2: a lone CR (\\r) outside quotes at byte 8; "
+         "only LF or CRLF line ends are supported"),
+        (b"\ra,b\n1,2\n", "line 1: a lone CR (\\r) outside quotes at byte 0; "
+         "only LF or CRLF line ends are supported"),
+        (b"\na,b\r1,2\n", "line 2: a lone CR (\\r) outside quotes at byte 4; "
+         "only LF or CRLF line ends are supported"),
+        # the header's second physical line (inside a quoted name) is header too
+        (b'"a\n\xffb",c\n1,2\n', "line 2: bytes that are not UTF-8 at byte 3"),
+    ],
+)  # fmt: skip
+def test_unusable_file_names_line_and_cause(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "data.csv"
+    assert read_error(path, data) == f"{path}: {message}"
+
+
+def test_csv_polars_cannot_parse_names_its_complaint(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    message = read_error(path, b'a,b\n1,x"y\n"p\rq",2\n3,4\n')
+    detail = message.removeprefix(f"{path}: cannot parse as CSV (").removesuffix(")")
+    assert detail != message and detail not in ("", "None")
+
+
+def test_name_too_long_is_a_read_error_with_the_systems_words(tmp_path: Path) -> None:
+    path = tmp_path / ("x" * 300 + ".csv")
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    assert str(info.value) == f"{path}: cannot read (File name too long)"
+
+
+def test_header_names_are_stripped_in_the_frame_too(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b" a , b \n1,2\n")
+    table = read_table(path)
+    assert table.header == ("a", "b")
+    assert table.frame.select("a", "b", LINE).rows() == [("1", "2", 2)]
+
+
+def test_binary_sniff_reads_the_first_64_kib_only(tmp_path: Path) -> None:
+    # a NUL at byte 65,536 is past the sniff: a character of its cell, not a binary file
+    path = tmp_path / "data.csv"
+    data = b"a,b\n1," + b"x" * (65536 - 6) + b"\x00y\n"
+    assert data.index(b"\x00") == 65536
+    path.write_bytes(data)
+    assert read_table(path).frame["b"][0] == "x" * (65536 - 6) + "\x00y"
+    path.write_bytes(data[:65535] + b"\x00" + data[65535:])
+    assert read_error(path, path.read_bytes()) == (
+        f"{path}: looks like a binary file (NUL bytes), not a UTF-8 CSV"
+    )
