@@ -119,3 +119,10 @@ def test_binary_sniff_reads_the_first_64_kib_only(tmp_path: Path) -> None:
     assert read_error(path, path.read_bytes()) == (
         f"{path}: looks like a binary file (NUL bytes), not a UTF-8 CSV"
     )
+
+
+def test_mid_cell_quote_then_a_lone_quote_are_two_ragged_rows(tmp_path: Path) -> None:
+    # line 3 'b "' is one cell with a quote in it; line 4 opens a quote that never closes
+    path = tmp_path / "data.csv"
+    message = read_error(path, b'a,"b\nc",d\nb "\r\n"\n')
+    assert message == f"{path}: line 3: 1 fields, the header has 3 (and 1 more row)"

@@ -21,11 +21,13 @@ import pytest
 from tests.conftest import rows
 from toolkit.checker import validate
 from toolkit.config import Settings, apply, default_settings
+from toolkit.contract import load_contract
+from toolkit.errors import ContractError
 from toolkit.report import Report
 from toolkit.rules import Context, Rule, all_rules
-from toolkit.rules.base import Broken
+from toolkit.rules.base import Broken, lines_text
 from toolkit.rules.mutating import typo
-from toolkit.rules.parsing import interval, suggest_date
+from toolkit.rules.parsing import interval, suggest_count, suggest_date
 from toolkit.rules.values import suggest_word
 
 if TYPE_CHECKING:
@@ -317,3 +319,124 @@ def test_suggest_word(value: str, allowed: tuple[str, ...], suggestion: str | No
 )
 def test_suggest_date(value: str, suggestion: str | None) -> None:
     assert suggest_date(value) == suggestion
+
+
+# ---------------------------------------------------------------- messages at their edges
+@pytest.mark.parametrize(
+    ("lines", "text"),
+    [([], ""), ([3], "3"), ([5, 6], "5-6"), ([3, 4, 5, 9], "3-5, 9"), ([9, 3, 4, 4], "3-4, 9"),
+     ([2, 4], "2, 4")],
+)  # fmt: skip
+def test_lines_text_compacts_runs(lines: list[int], text: str) -> None:
+    assert lines_text(lines) == text
+
+
+@pytest.mark.parametrize(
+    ("total", "part", "message"),
+    [
+        ({"event_date_end": "2021-07-06"}, {"event_date_end": ""},
+         "event_date_end '' differs from '2021-07-06' on line 2 (total row of event e1)"),
+        ({"event_date_end": ""}, {"event_date_end": "2021-07-06"},
+         "event_date_end '2021-07-06' differs from '' on line 2 (total row of event e1)"),
+    ],
+)  # fmt: skip
+def test_consistent_message_shows_empty_cells_as_empty(
+    write_csv: Writer, total: dict[str, str], part: dict[str, str], message: str
+) -> None:
+    report = check(write_csv, event(total, {"count": "1037", **part}))
+    assert found(report) == [(3, "event.consistent", "event_date_end")]
+    assert report.findings[0].message == message
+
+
+def test_consistent_anchor_without_role_is_the_events_first_row(write_csv: Writer) -> None:
+    data = rows({"role": "", "event_id": "e1"}, {"role": "part", "event_id": "e1",
+                                                 "event_type": "clash"})  # fmt: skip
+    report = check(write_csv, data)
+    assert found(report) == [(2, "value.required", "role"), (3, "event.consistent", "event_type")]
+    assert report.findings[1].message == (
+        "event_type 'clash' differs from 'border_crossing' on line 2 (first row of event e1)"
+    )
+
+
+def test_date_order_names_the_comparison_that_fails(write_csv: Writer) -> None:
+    # event_date unreadable: the end is judged against published_date alone
+    data = rows({"event_date": "05.07.2021", "event_date_end": "2021-07-09"})
+    report = check(write_csv, data)
+    assert found(report) == [(2, "value.type", "event_date"), (2, "date.order", "event_date_end")]
+    assert report.findings[1].message == (
+        "event_date_end 2021-07-09 is after published_date 2021-07-07"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("9,223,372,036,854,775,807", "9223372036854775807"),  # the biggest count there is
+        ("9,223,372,036,854,775,808", None),  # one more: no count
+        ("9223372036854775807", None),  # the value itself is no suggestion
+        (" 1037 ", None),
+    ],
+)
+def test_suggest_count_at_its_limits(value: str, suggestion: str | None) -> None:
+    assert suggest_count(value) == suggestion
+
+
+def test_suggest_date_never_repeats_the_value() -> None:
+    assert suggest_date("2021-07-05") is None
+    assert suggest_date(" 2021-07-05 ") is None
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ("933", "parts add up to 933 but the total is about 1,037 (934-1,140) (parts on lines 3)"),
+        ("934", None),  # 1,037 x 0.9 = 933.3: 934 people at least
+        ("1140", None),  # 1,037 x 1.1 = 1,140.7: 1,140 at most
+        ("1141", "parts add up to 1,141 but the total is about 1,037 (934-1,140) "
+         "(parts on lines 3)"),
+    ],
+)  # fmt: skip
+def test_about_total_whose_bounds_are_not_whole(
+    write_csv: Writer, parts: str, message: str | None
+) -> None:
+    report = check(write_csv, event({"count": "1037", "count_qualifier": "about"},
+                                    {"count": parts}))  # fmt: skip
+    assert [f.message for f in report.findings] == ([] if message is None else [message])
+
+
+def test_rules_and_catalogue_that_disagree_are_refused() -> None:
+    contract = load_contract()
+    without = dataclasses.replace(contract, rules=contract.rules[:-1])  # no place.hierarchy
+    with pytest.raises(ContractError) as info:
+        all_rules(without)
+    code = sorted(spec.id for spec in contract.rules)
+    catalogue = [rule_id for rule_id in code if rule_id != "place.hierarchy"]
+    assert str(info.value) == f"rules in code {code} != catalogue {catalogue}"
+
+
+# ---------------------------------------------------------------- event.consistent edges
+def test_consistent_anchor_is_the_total_even_after_a_part(write_csv: Writer) -> None:
+    data = rows({"role": "part", "event_id": "e1", "event_type": "clash", "count": "1037"},
+                {"role": "total", "event_id": "e1"})  # fmt: skip
+    report = check(write_csv, data)
+    assert found(report) == [(2, "event.consistent", "event_type")]
+    assert report.findings[0].message == (
+        "event_type 'clash' differs from 'border_crossing' on line 3 (total row of event e1)"
+    )
+
+
+def test_consistent_unreadable_end_date_is_left_to_value_type(write_csv: Writer) -> None:
+    data = event({"event_date_end": "2021-07-06"}, {"event_date_end": "06.07.2021",
+                                                   "count": "1037"})  # fmt: skip
+    assert found(check(write_csv, data)) == [(3, "value.type", "event_date_end")]
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [("TJK", []), ("tajikistan", []), ("Afghanistan", [(3, "event.consistent", "country")])],
+)
+def test_consistent_compares_the_country_meant(
+    write_csv: Writer, country: str, expected: list[tuple[Any, ...]]
+) -> None:
+    data = event({}, {"country": country, "count": "1037"})
+    assert found(check(write_csv, data)) == expected
