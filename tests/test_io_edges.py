@@ -7,11 +7,13 @@ lines count as if the frame were written to CSV, the header being line 1).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import polars as pl
 import pytest
 
+import toolkit.io as toolkit_io
 from tests.conftest import rows
 from toolkit.checker import validate_frame
 from toolkit.config import default_settings
@@ -91,6 +93,7 @@ def test_csv_polars_cannot_parse_names_its_complaint(tmp_path: Path) -> None:
     message = read_error(path, b'a,b\n1,x"y\n"p\rq",2\n3,4\n')
     detail = message.removeprefix(f"{path}: cannot parse as CSV (").removesuffix(")")
     assert detail != message and detail not in ("", "None")
+    assert " " in detail  # polars' own sentence, not the name of its exception class
 
 
 def test_name_too_long_is_a_read_error_with_the_systems_words(tmp_path: Path) -> None:
@@ -126,3 +129,47 @@ def test_mid_cell_quote_then_a_lone_quote_are_two_ragged_rows(tmp_path: Path) ->
     path = tmp_path / "data.csv"
     message = read_error(path, b'a,"b\nc",d\nb "\r\n"\n')
     assert message == f"{path}: line 3: 1 fields, the header has 3 (and 1 more row)"
+
+
+# ---------------------------------------------------------------- which reader reads a file
+# The module's promise (toolkit/io.py): the vectorised scan reads every file whose quotes stand
+# at cell edges; only a file with a quote mid-cell goes to the csv-module fallback, and only a
+# file with a lone CR reaches the line-end scan. The slow paths give the same answers, so these
+# tests watch the path itself: the fallback must not be called.
+def refuse(*args: object) -> None:
+    raise AssertionError("the exact fallback was used for a file that does not need it")
+
+
+@pytest.mark.parametrize(
+    ("data", "cells"),
+    [
+        (b'"a",b\n1,2\n', [("1", "2", 2)]),  # a quote as the very first byte
+        (b'a,b\n"x,y","p"\n2,3\n', [("x,y", "p", 2), ("2", "3", 3)]),  # four quotes
+        (b'a,b\r\n"1",2\r\n', [("1", "2", 2)]),
+    ],
+)
+def test_quotes_at_cell_edges_are_read_by_the_vectorised_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, cells: list[tuple[Any, ...]]
+) -> None:
+    monkeypatch.setattr(toolkit_io, "_scan_records_slow", refuse)
+    path = tmp_path / "data.csv"
+    path.write_bytes(data)
+    table = read_table(path)
+    assert table.frame.select(*table.header, LINE).rows() == cells
+
+
+def test_crlf_file_without_a_lone_cr_skips_the_line_end_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mid-cell quotes send the record scan to its fallback, but every CR here ends a line
+    monkeypatch.setattr(toolkit_io, "_check_line_ends_exact", refuse)
+    path = tmp_path / "data.csv"
+    path.write_bytes(b'a,b\r\n1,x"y"z\r\n2,3\r\n')
+    table = read_table(path)
+    assert table.frame.select("a", "b", LINE).rows() == [("1", 'x"y"z', 2), ("2", "3", 3)]
+
+
+def test_a_blank_first_line_is_an_empty_header_whatever_follows(tmp_path: Path) -> None:
+    # the header is line 1 alone: the bad byte on line 2 is not judged before it
+    path = tmp_path / "data.csv"
+    assert read_error(path, b"\n\xff,b\n1,2\n") == f"{path}: line 1: the header row is empty"
