@@ -45,7 +45,7 @@ ANSWER_KEY: dict[str, set[tuple[str, str, str, str]]] = {
         ("err-drop-total", "err-drop-langar", "subtotal.sum", "count"),
         ("err-misread-total", "err-misread-tem", "subtotal.sum", "count"),
         ("err-garbled-admin2", "err-garbled-admin2", "place.known", "admin2"),
-        ("err-ruzvay-in-vanj", "err-ruzvay-in-vanj", "place.hierarchy", "location"),
+        ("err-ruzvay-in-vanj", "err-ruzvay-in-vanj", "place.unverified", "location"),
         ("err-khorog-in-khatlon", "err-khorog-in-khatlon", "place.hierarchy", "admin2"),
         ("err-count-comma", "err-count-comma", "value.type", "count"),
         ("err-count-about", "err-count-about", "value.type", "count"),

@@ -18,7 +18,14 @@ from toolkit.io import read_table
 
 SEED = (REAL / "extraction_errors.csv").read_bytes()
 NASTY = [b'"', b",", b"\n", b"\r", b"\x00", b"\xff"]
-NO_PLACES = ["--rule", "place.known=off", "--rule", "place.hierarchy=off"]
+NO_PLACES = [
+    "--rule",
+    "place.known=off",
+    "--rule",
+    "place.hierarchy=off",
+    "--rule",
+    "place.unverified=off",
+]
 PROPERTY = settings(
     max_examples=60,
     deadline=None,

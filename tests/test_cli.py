@@ -18,7 +18,14 @@ from tests.conftest import COLUMNS, REAL, ROOT, csv_text, one_line_error, rows, 
 from toolkit.cli import main, validate_command
 
 Writer = Callable[..., Path]
-NO_PLACES = ["--rule", "place.known=off", "--rule", "place.hierarchy=off"]
+NO_PLACES = [
+    "--rule",
+    "place.known=off",
+    "--rule",
+    "place.hierarchy=off",
+    "--rule",
+    "place.unverified=off",
+]
 FINDING_KEYS = [
     "rule",
     "severity",

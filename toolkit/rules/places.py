@@ -1,212 +1,230 @@
-"""Rules on places: place.known, place.hierarchy (against the shipped gazetteer).
+"""Rules on places: place.known, place.unverified, place.hierarchy.
 
-Lookups run once per distinct value (or distinct place chain), never per row; the answers
-are mapped back onto the rows with a vectorised replace.
+The three rules share one judgement of each distinct place chain (country, admin1, admin2,
+location; toolkit/gazetteer/judge.py), so they cost per distinct chain, never per row, and
+cannot disagree: a cell breaks at most one of them. The judgements are mapped back onto the
+rows with a join on the chain.
 """
 
 from __future__ import annotations
 
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
+from toolkit.gazetteer.judge import HIERARCHY, KNOWN, PLACES, UNVERIFIED, Chain, Verdict, judge
+from toolkit.rules.base import ROW, Broken, Context, Rule
 from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
-PLACES = ("country", "admin1", "admin2", "location")
-LEVEL_WORDS = {
-    "country": "country",
-    "admin1": "region (admin1)",
-    "admin2": "district (admin2)",
-    "location": "place (location)",
-}
-_CHAIN = "__chain"
+if TYPE_CHECKING:
+    from toolkit.gazetteer import Gazetteer
+
+_FAILS = "__fails"
 
 
-def _distinct(frame: pl.LazyFrame, expr: pl.Expr) -> list[Any]:
-    return frame.select(expr.unique()).collect().to_series().drop_nulls().to_list()
+def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
+    """The judgement of one chain (cached on the run's gazetteer)."""
+    cache = ctx.gazetteer.judgements
+    if chain not in cache:
+        cache[chain] = judge(ctx.gazetteer, chain)
+    return cache[chain]
 
 
-def _admin2_names(ctx: Context, code: str, exclude_admin1: str) -> list[str]:
-    """Districts of a country whose (canonical) region is not the given one, sorted."""
-    admin1 = {p.name for p in ctx.gazetteer.candidates("admin1", exclude_admin1)}
-    return sorted(
-        {
-            p.name
-            for p in ctx.gazetteer.places(code)
-            if p.level == "admin2" and p.admin1 and p.admin1 not in admin1
-        }
-    )
+def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
+    if column is None:  # place.hierarchy: the row, on its first misplaced column
+        return any(v.rule == rule for v in found.values())
+    verdict = found.get(column)
+    return verdict is not None and verdict.rule == rule
 
 
-def _known(ctx: Context, column: str, value: str) -> bool:
-    if column == "country":
-        return ctx.gazetteer.country_code(value) is not None
-    return bool(ctx.gazetteer.candidates(column, value))
+def _chains(frame: pl.LazyFrame | pl.DataFrame) -> list[Chain]:
+    lazy = frame.lazy().select(PLACES).unique()
+    return [(a, b, c, d) for a, b, c, d in lazy.collect().iter_rows()]
 
 
-class Known(Rule):
-    id = "place.known"
-    gx_custom = "expect_place_names_to_be_known"
+class PlaceRule(Rule):
+    """A rule whose findings come from the chain judgement (``verdict.rule == id``)."""
+
     settings_used = ("gazetteer",)
-
-    def targets(self, ctx: Context) -> tuple[str | None, ...]:
-        return PLACES
-
-    def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        assert column is not None
-        names = _distinct(frame, pl.col(column))
-        known = {name: _known(ctx, column, name) for name in names}
-        mapped = pl.col(column).replace_strict(known, default=True, return_dtype=pl.Boolean)
-        return self.passes(frame, mapped)
-
-    def explain(
-        self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
-        assert column is not None
-        level = LEVEL_WORDS[column]
-        cache: dict[tuple[str, str | None, str | None], str | None] = {}
-
-        def build(row: dict[str, Any]) -> tuple[str, str | None]:
-            context = (
-                row[column],
-                row["country"] if column != "country" else None,
-                row["admin1"] if column in ("admin2", "location") else None,
-            )
-            if context not in cache:
-                cache[context] = ctx.gazetteer.suggest(column, *context)
-            return self.message(column=column, value=row[column], level=level), cache[context]
-
-        return cell_findings(self, failed, column, build)
-
-    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
-        """A garbled place name (a letter dropped, doubled or swapped) that is no alias."""
-        cells = [(i, c) for i, row in enumerate(event) for c in PLACES[1:] if row[c]]
-        rng.shuffle(cells)
-        for i, column in cells[:5]:
-            for _ in range(5):
-                garbled = typo(event[i][column], rng)
-                if not _known(ctx, column, garbled):
-                    event[i][column] = garbled
-                    return [(i, column)]
-        return None
-
-
-class Hierarchy(Rule):
-    id = "place.hierarchy"
-    gx_custom = "expect_place_chains_to_nest"
-    settings_used = ("gazetteer",)
-
-    def targets(self, ctx: Context) -> tuple[str | None, ...]:
-        return (None,)
 
     def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
         return PLACES
 
-    @staticmethod
-    def _chain() -> pl.Expr:
-        return pl.struct([pl.col(c) for c in PLACES]).alias(_CHAIN)
-
-    @staticmethod
-    def _problems(ctx: Context, chains: list[dict[str, str | None]]) -> dict[tuple[Any, ...], Any]:
-        return {
-            tuple(chain[c] for c in PLACES): ctx.gazetteer.nesting_problem(
-                *(chain[c] for c in PLACES)
-            )
-            for chain in chains
-        }
-
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        given = pl.sum_horizontal([pl.col(c).is_not_null() for c in PLACES]) >= 2
-        chains = frame.filter(given).select(self._chain()).unique().collect()
-        problems = self._problems(ctx, chains[_CHAIN].to_list())
-        bad = [dict(zip(PLACES, key, strict=True)) for key, problem in problems.items() if problem]
+        bad = [c for c in _chains(frame) if _breaks(verdicts(ctx, c), self.id, column)]
         if not bad:
             return self.passes(frame, pl.repeat(True, pl.len()))  # one value per row
-        bad_frame = pl.DataFrame(bad, schema={c: pl.String for c in PLACES}).with_columns(
-            pl.lit(False).alias("passes")
-        )
+        bad_frame = pl.DataFrame(bad, schema={c: pl.String for c in PLACES}, orient="row")
         return (
             frame.select(PLACES)
             .join(
-                bad_frame.lazy(),
+                bad_frame.with_columns(pl.lit(True).alias(_FAILS)).lazy(),
                 on=list(PLACES),
                 how="left",
                 nulls_equal=True,
                 maintain_order="left",
             )
-            .select(pl.col("passes").fill_null(True))
+            .select((~pl.col(_FAILS).fill_null(False)).alias("passes"))
         )
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> list[dict[str, Any]]:
-        problems = self._problems(ctx, failed.select(self._chain())[_CHAIN].to_list())
-        out = []
+        out: list[dict[str, Any]] = []
+        suggestions: dict[tuple[str, Any, Any, Any], str | None] = {}
         for row in failed.iter_rows(named=True):
-            problem = problems[tuple(row[c] for c in PLACES)]
-            if problem is None:  # pragma: no cover - check and explain share the lookup
-                continue
-            where, detail = problem
+            chain: Chain = (row["country"], row["admin1"], row["admin2"], row["location"])
+            found = verdicts(ctx, chain)
+            where = column or next(c for c in PLACES if _breaks(found, self.id, c))
+            verdict = found[where]
             out.append(
                 {
                     ROW: row[ROW],
                     "column": where,
                     "value": row[where],
-                    "message": self.message(detail=detail),
-                    "suggestion": None,
+                    "message": self.message(**verdict.message_fields()),
+                    "suggestion": self._suggestion(ctx, where, row, suggestions),
                 }
             )
         return out
 
+    def _suggestion(
+        self,
+        ctx: Context,
+        column: str,
+        row: dict[str, Any],
+        cache: dict[tuple[str, Any, Any, Any], str | None],
+    ) -> str | None:
+        if self.id == HIERARCHY:
+            return None
+        key = (
+            column,
+            row[column],
+            row["country"] if column != "country" else None,
+            row["admin1"] if column in ("admin2", "location") else None,
+        )
+        if key not in cache:
+            cache[key] = ctx.gazetteer.suggest(*key)
+        return cache[key]
+
+
+class Known(PlaceRule):
+    id = KNOWN
+    gx_custom = "expect_place_names_to_be_known"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return PLACES
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """A garbled region or district name (a letter dropped, doubled or swapped), where
+        the gazetteer lists every one of them: now no name of that country. In a country
+        without complete lists, the country's name garbled on every row of the event."""
+        broken = _garble(ctx, event, rng, ("admin1", "admin2"), KNOWN)
+        if broken is not None:
+            return broken
+        name = event[0]["country"]
+        for _ in range(5):
+            garbled = typo(name, rng)
+            chains = [(garbled, *(row[c] or None for c in PLACES[1:])) for row in event]
+            if all(list(verdicts(ctx, c)) == ["country"] for c in chains):  # type: ignore[arg-type]
+                for row in event:
+                    row["country"] = garbled
+                return [(i, "country") for i in range(len(event))]
+        return None
+
+
+class Unverified(PlaceRule):
+    id = UNVERIFIED
+    gx_custom = "expect_place_names_to_be_verified"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return PLACES[1:]
+
+    def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
+        """A garbled village or town name: no place the gazetteer knows, but no gazetteer
+        lists every village."""
+        return _garble(ctx, event, rng, ("location",), UNVERIFIED)
+
+
+class Hierarchy(PlaceRule):
+    id = HIERARCHY
+    gx_custom = "expect_place_chains_to_nest"
+
+    def targets(self, ctx: Context) -> tuple[str | None, ...]:
+        return (None,)
+
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         """A district put in another region of the same country (its village dropped); in
-        countries without districts, a region put in another country."""
-        code = ctx.gazetteer.country_code(event[0]["country"]) or ""
+        countries whose districts are not all listed, a region put in another country."""
+        gazetteer = ctx.gazetteer
+        code = gazetteer.country_code(event[0]["country"]) or ""
         districts = [i for i, row in enumerate(event) if row["admin1"] and row["admin2"]]
         regions = [i for i, row in enumerate(event) if row["admin1"]]
+        if not gazetteer.complete(code, "admin2"):  # a moved district would only be a warning
+            districts = []
         if districts:
             i = rng.choice(districts)
-            row = event[i]
-            others = _admin2_names(ctx, code, exclude_admin1=row["admin1"])
-            moved = rng.sample(others, min(len(others), 5))
+            others = _admin2_names(gazetteer, code, exclude_admin1=event[i]["admin1"])
             column = "admin2"
         elif regions:
             i = rng.choice(regions)
-            row = event[i]
-            others = _foreign_regions(ctx, code)
-            moved = rng.sample(others, min(len(others), 5))
+            others = _foreign_regions(gazetteer, code)
             column = "admin1"
         else:
             return None
-        for name in moved:
+        row = event[i]
+        for name in rng.sample(others, min(len(others), 5)):
             changed = {**row, column: name, "location": ""}
             if column == "admin1":
                 changed["admin2"] = ""
-            problem = ctx.gazetteer.nesting_problem(
-                changed["country"], changed["admin1"], changed["admin2"] or None, None
-            )
-            if problem is not None and problem[0] == column:
+            found = verdicts(ctx, tuple(changed[c] or None for c in PLACES))  # type: ignore[arg-type]
+            if list(found) == [column] and found[column].rule == HIERARCHY:
                 row.update(changed)
                 return [(i, column)]
         return None
 
 
-def _foreign_regions(ctx: Context, code: str) -> list[str]:
+def _garble(
+    ctx: Context, event: list[dict[str, str]], rng: Random, columns: tuple[str, ...], rule: str
+) -> Broken | None:
+    cells = [(i, c) for i, row in enumerate(event) for c in columns if row[c]]
+    rng.shuffle(cells)
+    for i, column in cells[:5]:
+        for _ in range(5):
+            changed = {**event[i], column: typo(event[i][column], rng)}
+            found = verdicts(ctx, tuple(changed[c] or None for c in PLACES))  # type: ignore[arg-type]
+            if list(found) == [column] and found[column].rule == rule:
+                event[i][column] = changed[column]
+                return [(i, column)]
+    return None
+
+
+def _admin2_names(gazetteer: Gazetteer, code: str, exclude_admin1: str) -> list[str]:
+    """Districts of a country whose (canonical) region is not the given one, sorted."""
+    admin1 = {p.name for p in gazetteer.resolve("admin1", exclude_admin1, code or None)}
+    return sorted(
+        {
+            p.name
+            for p in gazetteer.places(code)
+            if p.level == "admin2" and p.admin1 and p.admin1 not in admin1
+        }
+    )
+
+
+def _foreign_regions(gazetteer: Gazetteer, code: str) -> list[str]:
     """Regions of the seed articles' countries that are not (also) names in *code*."""
-    own = {p.name for p in ctx.gazetteer.places(code) if p.level == "admin1"}
+    own = {p.name for p in gazetteer.places(code) if p.level == "admin1"}
     return sorted(
         {
             p.name
             for other in SEED_COUNTRIES
             if other != code
-            for p in ctx.gazetteer.places(other)
-            if p.level == "admin1"
-            and not any(q.country == code for q in ctx.gazetteer.candidates("admin1", p.name))
+            for p in gazetteer.places(other)
+            if p.level == "admin1" and not gazetteer.resolve("admin1", p.name, code or None)
         }
         - own
     )
 
 
-__all__ = ["Hierarchy", "Known", "cell_findings"]
+__all__ = ["Hierarchy", "Known", "Unverified", "verdicts"]

@@ -1,0 +1,67 @@
+"""Designation words: what publishers add to a name to say what kind of unit it is.
+
+"Donetsk Oblast", "Herat Province", "Laukkaing District", "г. Худжанд", "Рудакинский район".
+A lookup drops one such word (at the start or the end of the name) only when the full name is
+unknown at a level and the bare name is known at that same level; each level has its own
+words, so "Herat District" never becomes Herat province, and "Eastern Province", a name of
+its own, is found before any word is dropped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from toolkit.gazetteer.normalise import compact, normalise
+
+# Normalised words (and two-word phrases) per gazetteer level.
+_REGION = (
+    "oblast", "oblasti", "oblys", "oblysy", "province", "provincia", "provinsi", "provincie",
+    "governorate", "gouvernorat", "muhafazah", "muhafazat", "mohafazat", "region", "regiao",
+    "state", "estado", "wilayah", "wilaya", "wilayat", "velayat", "viloyati", "viloyat",
+    "departement", "department", "departamento", "county", "prefecture", "krai", "kray",
+    "okrug", "division", "territory", "canton", "emirate", "area", "governorate of",
+    "province of", "region of", "state of", "wilayat of", "autonomous region",
+    "autonomous oblast", "область", "обл", "край", "вилояти", "вилоят", "viloyati of",
+    "провинция", "штат", "округ", "республика", "муҳофазаи", "мухафаза", "області",
+    "city", "city of", "м", "місто", "г", "город", "shahri", "шаҳри",
+)  # fmt: skip
+_DISTRICT = (
+    "district", "districts", "township", "raion", "rayon", "raioni", "county", "municipality",
+    "municipio", "municipalite", "commune", "subprefecture", "sub prefecture", "prefecture",
+    "departement", "department", "zone", "woreda", "lga", "local government area",
+    "local government", "sub county", "subcounty", "cercle", "circle", "arrondissement",
+    "tehsil", "tahsil", "tumani", "tuman", "nohiyai", "nohiya", "shahri", "city", "city of",
+    "district of", "wuleswali", "uluswali", "район", "р н", "рн", "г", "город", "ноҳияи",
+    "ноҳия", "нохияи", "нохия", "шаҳри", "шахри", "туман", "тумани", "округ", "шаҳр",
+    "м", "місто", "громада", "hromada", "territorial community",
+)  # fmt: skip
+_PLACE = (
+    "village", "town", "city", "city of", "town of", "village of", "settlement", "camp",
+    "qishloq", "qishlogi", "kishlak", "dehai", "deh", "г", "город", "село", "с", "пос",
+    "посёлок", "поселок", "пгт", "кишлак", "деҳаи", "деҳа", "шаҳри", "шахри", "шаҳрак",
+    "м", "місто", "смт", "селище", "село", "с", "громада", "hromada",
+)  # fmt: skip
+
+WORDS: dict[str, frozenset[str]] = {
+    "country": frozenset(),
+    "admin1": frozenset(normalise(w) for w in _REGION),
+    "admin2": frozenset(normalise(w) for w in _DISTRICT),
+    "location": frozenset(normalise(w) for w in _PLACE),
+}
+
+
+@lru_cache(maxsize=65536)
+def bare_keys(value: str, level: str) -> tuple[str, ...]:
+    """Lookup keys of *value* without one designation word of *level* at its start or end
+    ("Donetsk Oblast" -> ("donetsk",)); empty when it has none (or only that word)."""
+    words = normalise(value).split()
+    keys: list[str] = []
+    designations = WORDS[level]
+    for size in (1, 2, 3):
+        if len(words) <= size:
+            break
+        if " ".join(words[:size]) in designations:
+            keys.append(compact(" ".join(words[size:])))
+        if " ".join(words[-size:]) in designations:
+            keys.append(compact(" ".join(words[:-size])))
+    return tuple(dict.fromkeys(keys))
