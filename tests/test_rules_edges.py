@@ -450,3 +450,60 @@ def test_consistent_compares_the_country_meant(
 ) -> None:
     data = event({}, {"country": country, "count": "1037"})
     assert found(check(write_csv, data)) == expected
+
+
+# ---------------------------------------------------------------- found by the complete run
+def test_a_quoted_empty_cell_is_no_value_type_finding(write_csv: Writer, tmp_path: Path) -> None:
+    # polars reads a quoted "" as an empty string, not a null: still no date to judge
+    text = write_csv(rows({})).read_text(encoding="utf-8")
+    header, line = text.splitlines()
+    cells = line.split(",")
+    assert cells[header.split(",").index("event_date_end")] == ""
+    cells[header.split(",").index("event_date_end")] = '""'
+    path = tmp_path / "quoted.csv"
+    path.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+    assert found(validate(path, settings())) == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ("899", "parts add up to 899 but the total is about 1,000 (900-1,100) (parts on lines 3)"),
+        ("900", None),  # 1,000 x 0.9 is exactly 900: a whole bound is kept, not lost
+        ("1100", None),
+        ("1101", "parts add up to 1,101 but the total is about 1,000 (900-1,100) "
+         "(parts on lines 3)"),
+    ],
+)  # fmt: skip
+def test_about_total_whose_bounds_are_whole(
+    write_csv: Writer, parts: str, message: str | None
+) -> None:
+    report = check(write_csv, event({"count": "1000", "count_qualifier": "about"},
+                                    {"count": parts}))  # fmt: skip
+    assert [f.message for f in report.findings] == ([] if message is None else [message])
+
+
+def test_a_row_without_role_in_an_event_is_not_judged_as_its_total(write_csv: Writer) -> None:
+    # the parts meet the total; the role-less row (its own count far off) is value.required's
+    data = event({"count": "1037"}, {"count": "1037"}, {"role": "", "count": "5"})
+    assert found(check(write_csv, data)) == [(4, "value.required", "role")]
+
+
+def test_enum_mutator_writes_the_type_as_words(write_csv: Writer) -> None:
+    # the first variant: underscores read as spaces, each word capitalised
+    data = event({"event_type": "border_crossing"})
+    broken, got = mutated(write_csv, "value.enum", data)
+    assert data[0]["event_type"] == "Border Crossing"
+    assert got == promised("value.enum", broken) == [(2, "value.enum", "event_type")]
+
+
+def test_subtotal_mutator_may_misread_a_part_as_zero(write_csv: Writer) -> None:
+    # at least 10 people; the other part has 9: the misread part must be under 1, so 0
+    data = event(
+        {"count": "10", "count_qualifier": "at_least"},
+        {"count": "4"},
+        {"count": "9"},
+    )
+    broken, got = mutated(write_csv, "subtotal.sum", data)
+    assert (data[1]["count"], data[1]["count_qualifier"]) == ("0", "exact")
+    assert got == promised("subtotal.sum", broken) == [(2, "subtotal.sum", "count")]
