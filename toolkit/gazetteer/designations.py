@@ -51,17 +51,22 @@ WORDS: dict[str, frozenset[str]] = {
 
 
 @lru_cache(maxsize=65536)
-def bare_keys(value: str, level: str) -> tuple[str, ...]:
-    """Lookup keys of *value* without one designation word of *level* at its start or end
-    ("Donetsk Oblast" -> ("donetsk",)); empty when it has none (or only that word)."""
+def bare_words(value: str, level: str) -> tuple[str, ...]:
+    """*value* normalised, without one designation word (or phrase) of *level* at its start
+    or end ("Donetsk Oblast" -> ("donetsk",)); empty when it has none (or only that word)."""
     words = normalise(value).split()
-    keys: list[str] = []
+    out: list[str] = []
     designations = WORDS[level]
     for size in (1, 2, 3):
         if len(words) <= size:
             break
         if " ".join(words[:size]) in designations:
-            keys.append(compact(" ".join(words[size:])))
+            out.append(" ".join(words[size:]))
         if " ".join(words[-size:]) in designations:
-            keys.append(compact(" ".join(words[:-size])))
-    return tuple(dict.fromkeys(keys))
+            out.append(" ".join(words[:-size]))
+    return tuple(dict.fromkeys(out))
+
+
+def bare_keys(value: str, level: str) -> tuple[str, ...]:
+    """Lookup keys of ``bare_words`` ("Donetsk Oblast" -> ("donetsk",))."""
+    return tuple(dict.fromkeys(compact(words) for words in bare_words(value, level)))

@@ -36,7 +36,7 @@ COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "admin2": ("admin2",),
     "location": ("location", "admin2"),
 }
-# Suggestion cut-off (rapidfuzz WRatio, 0-100); see tests/test_gazetteer.py for the cases.
+# Suggestion cut-off (rapidfuzz ratio and WRatio, 0-100); see tests/test_gazetteer.py.
 SUGGEST_CUTOFF = 80.0
 # Second chance inside a country: every word of 3+ letters of the value must be this close
 # (on average) to some word of the name, so garbled multi-word names still find their place.
@@ -245,10 +245,10 @@ class Gazetteer:
         Countries are searched among all countries; any other level only inside the stated
         country (its stated admin1 first): a suggestion never names a place elsewhere.
         """
-        from rapidfuzz import fuzz, process
-
-        key = (latin(value) or (normalise(value),))[0] if isinstance(value, str) else ""
-        if not key or column not in COLUMN_LEVELS:
+        if not isinstance(value, str) or column not in COLUMN_LEVELS:
+            return None
+        queries = _queries(value, COLUMN_LEVELS[column])
+        if not queries:
             return None
         if column == "country":
             scopes = [("", "")]
@@ -263,15 +263,10 @@ class Gazetteer:
             scopes = [(cc, a1), (cc, "")]
         for scope in dict.fromkeys(scopes):
             choices = self._scope(column, *scope)
-            best = process.extractOne(
-                key, choices.keys(), scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF
-            )
-            if best is None and scope[0]:
-                best = process.extractOne(
-                    key, choices.keys(), scorer=_token_cover, score_cutoff=TOKEN_CUTOFF
-                )
-            if best is not None:
-                return choices[best[0]]
+            for scorer, cutoff in _SCORERS if scope[0] else _SCORERS[:3]:
+                best = _best(queries, choices, scorer, cutoff)
+                if best is not None:
+                    return best
         return None
 
     def _scope(self, column: str, country: str, admin1: str) -> dict[str, str]:
@@ -351,6 +346,53 @@ def read_patterns(path: Path) -> tuple[tuple[str, str, str], ...]:
     return tuple((a, b, c) for a, b, c in (line.split("\t") for line in lines if line))
 
 
+def _queries(value: str, levels: tuple[str, ...]) -> list[str]:
+    """What a suggestion search compares: the name and its Latin readings, each also
+    without a designation word of the levels ("Madnalay District" -> "madnalay")."""
+    from toolkit.gazetteer.designations import bare_words
+
+    out: list[str] = []
+    for spelling in (normalise(value), *latin(value)):
+        if spelling:
+            out.append(spelling)
+            out += [bare for level in levels for bare in bare_words(spelling, level)]
+    return list(dict.fromkeys(q for q in out if q))
+
+
+def _best(queries: list[str], choices: dict[str, str], scorer: Any, cutoff: float) -> str | None:
+    """The choice closest to any query under *scorer*, or None below *cutoff*."""
+    from rapidfuzz import process
+
+    best: tuple[float, str] | None = None
+    for query in queries:
+        found = process.extractOne(query, choices.keys(), scorer=scorer, score_cutoff=cutoff)
+        if found is not None and (best is None or found[1] > best[0]):
+            best = (found[1], choices[found[0]])
+    return best[1] if best is not None else None
+
+
+def _one_edit(query: str, choice: str, **_: object) -> float:
+    """100 when *choice* is one letter dropped, added, changed or swapped away from a query
+    of 3+ letters ("Gzaa" -> "Gaza", "Eats" -> "East"), else 0."""
+    from rapidfuzz.distance import OSA
+
+    if len(query) < 3 or abs(len(query) - len(choice)) > 1:
+        return 0.0
+    return 100.0 if OSA.distance(query, choice, score_cutoff=1) <= 1 else 0.0
+
+
+def _ratio(query: str, choice: str, **_: object) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.ratio(query, choice))
+
+
+def _wratio(query: str, choice: str, **_: object) -> float:
+    from rapidfuzz import fuzz
+
+    return float(fuzz.WRatio(query, choice))
+
+
 def _token_cover(query: str, choice: str, **_: object) -> float:
     """Mean, over the query's words of 3+ letters, of their best ratio to a word of choice."""
     from rapidfuzz import fuzz
@@ -360,6 +402,16 @@ def _token_cover(query: str, choice: str, **_: object) -> float:
     if not words or not targets:
         return 0.0
     return sum(max(fuzz.ratio(w, t) for t in targets) for w in words) / len(words)
+
+
+# Suggestion scorers, most exact first: the whole name close; one edit away; a close part
+# (WRatio: "Panjakent city"); then, inside a country only, word by word.
+_SCORERS: tuple[tuple[Any, float], ...] = (
+    (_ratio, SUGGEST_CUTOFF),
+    (_one_edit, 100.0),
+    (_wratio, SUGGEST_CUTOFF),
+    (_token_cover, TOKEN_CUTOFF),
+)
 
 
 def _resolve_parents(gazetteer: Gazetteer, raw: RawRow, path: Path) -> RawRow:
