@@ -20,6 +20,7 @@ from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys
 from toolkit.gazetteer.normalise import compact, latin, normalise
 from toolkit.gazetteer.readers import LEVELS, RawRow, Table, read_table, read_user_file
+from toolkit.gazetteer.suggest import NameIndex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -36,11 +37,6 @@ COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "admin2": ("admin2",),
     "location": ("location", "admin2"),
 }
-# Suggestion cut-off (rapidfuzz ratio and WRatio, 0-100); see tests/test_gazetteer.py.
-SUGGEST_CUTOFF = 80.0
-# Second chance inside a country: every word of 3+ letters of the value must be this close
-# (on average) to some word of the name, so garbled multi-word names still find their place.
-TOKEN_CUTOFF = 85.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +68,9 @@ class Gazetteer:
         self._extra_keys: dict[str, dict[str, list[int]]] = {level: {} for level in LEVELS}
         self._places: dict[int, Place] = {}
         self._scopes: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._indexes: dict[tuple[str, str, str], NameIndex] = {}
+        self._found: dict[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = {}
+        self._resolved: dict[tuple[str, str, str | None], tuple[Place, ...]] = {}
         self._known: dict[str, frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
@@ -141,6 +140,14 @@ class Gazetteer:
         levels = COLUMN_LEVELS.get(column, ())
         if not isinstance(value, str) or not levels:
             return ()
+        key = (column, value, country)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(levels, value, country)
+        return self._resolved[key]
+
+    def _resolve(
+        self, levels: tuple[str, ...], value: str, country: str | None
+    ) -> tuple[Place, ...]:
         for spelling in (value, *latin(value)):
             for keys in (
                 {level: (compact(spelling),) for level in levels},
@@ -247,7 +254,7 @@ class Gazetteer:
         """
         if not isinstance(value, str) or column not in COLUMN_LEVELS:
             return None
-        queries = _queries(value, COLUMN_LEVELS[column])
+        queries = tuple(_queries(value, COLUMN_LEVELS[column]))
         if not queries:
             return None
         if column == "country":
@@ -261,13 +268,21 @@ class Gazetteer:
                 names = {p.name for p in self.resolve("admin1", admin1, cc)}
                 a1 = names.pop() if len(names) == 1 else ""
             scopes = [(cc, a1), (cc, "")]
-        for scope in dict.fromkeys(scopes):
-            choices = self._scope(column, *scope)
-            for scorer, cutoff in _SCORERS if scope[0] else _SCORERS[:3]:
-                best = _best(queries, choices, scorer, cutoff)
-                if best is not None:
-                    return best
-        return None
+        # nothing close in the country means nothing close in its region: search the
+        # country first (once per name), and the region only to prefer its own names
+        found = self._search((column, scopes[-1][0], ""), queries)
+        if found is not None and scopes[0][1]:
+            return self._search((column, *scopes[0]), queries) or found
+        return found
+
+    def _search(self, scope: tuple[str, str, str], queries: tuple[str, ...]) -> str | None:
+        """The best close name for *queries* in one scope (cached per scope and queries)."""
+        key = (scope, queries)
+        if key not in self._found:
+            if scope not in self._indexes:
+                self._indexes[scope] = NameIndex.of(self._scope(*scope))
+            self._found[key] = self._indexes[scope].best(queries, with_words=bool(scope[1]))
+        return self._found[key]
 
     def _scope(self, column: str, country: str, admin1: str) -> dict[str, str]:
         """Normalised name -> canonical name of the column's places inside country/admin1
@@ -357,61 +372,6 @@ def _queries(value: str, levels: tuple[str, ...]) -> list[str]:
             out.append(spelling)
             out += [bare for level in levels for bare in bare_words(spelling, level)]
     return list(dict.fromkeys(q for q in out if q))
-
-
-def _best(queries: list[str], choices: dict[str, str], scorer: Any, cutoff: float) -> str | None:
-    """The choice closest to any query under *scorer*, or None below *cutoff*."""
-    from rapidfuzz import process
-
-    best: tuple[float, str] | None = None
-    for query in queries:
-        found = process.extractOne(query, choices.keys(), scorer=scorer, score_cutoff=cutoff)
-        if found is not None and (best is None or found[1] > best[0]):
-            best = (found[1], choices[found[0]])
-    return best[1] if best is not None else None
-
-
-def _one_edit(query: str, choice: str, **_: object) -> float:
-    """100 when *choice* is one letter dropped, added, changed or swapped away from a query
-    of 3+ letters ("Gzaa" -> "Gaza", "Eats" -> "East"), else 0."""
-    from rapidfuzz.distance import OSA
-
-    if len(query) < 3 or abs(len(query) - len(choice)) > 1:
-        return 0.0
-    return 100.0 if OSA.distance(query, choice, score_cutoff=1) <= 1 else 0.0
-
-
-def _ratio(query: str, choice: str, **_: object) -> float:
-    from rapidfuzz import fuzz
-
-    return float(fuzz.ratio(query, choice))
-
-
-def _wratio(query: str, choice: str, **_: object) -> float:
-    from rapidfuzz import fuzz
-
-    return float(fuzz.WRatio(query, choice))
-
-
-def _token_cover(query: str, choice: str, **_: object) -> float:
-    """Mean, over the query's words of 3+ letters, of their best ratio to a word of choice."""
-    from rapidfuzz import fuzz
-
-    words = [w for w in query.split() if len(w) >= 3]
-    targets = choice.split()
-    if not words or not targets:
-        return 0.0
-    return sum(max(fuzz.ratio(w, t) for t in targets) for w in words) / len(words)
-
-
-# Suggestion scorers, most exact first: the whole name close; one edit away; a close part
-# (WRatio: "Panjakent city"); then, inside a country only, word by word.
-_SCORERS: tuple[tuple[Any, float], ...] = (
-    (_ratio, SUGGEST_CUTOFF),
-    (_one_edit, 100.0),
-    (_wratio, SUGGEST_CUTOFF),
-    (_token_cover, TOKEN_CUTOFF),
-)
 
 
 def _resolve_parents(gazetteer: Gazetteer, raw: RawRow, path: Path) -> RawRow:

@@ -50,6 +50,8 @@ class Context:
     contract: Contract
     settings: Settings
     extra_gazetteers: tuple[Any, ...] = field(default_factory=tuple)
+    # what rules of one run share about its frame (e.g. the place chains' judgements)
+    shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, settings: Settings | None = None) -> Context:

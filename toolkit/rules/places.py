@@ -31,6 +31,23 @@ def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
     return cache[chain]
 
 
+def _failing(ctx: Context, frame: pl.LazyFrame) -> dict[tuple[str, str | None], list[Chain]]:
+    """(rule, column) -> the frame's distinct chains that break it (column None: the row, for
+    place.hierarchy); judged once per frame for all place rules and columns."""
+    key = ("places", id(frame))
+    hit = ctx.shared.get(key)
+    if hit is None or hit[0] is not frame:
+        table: dict[tuple[str, str | None], list[Chain]] = {}
+        for chain in _chains(frame):
+            found = verdicts(ctx, chain)
+            for column, verdict in found.items():
+                table.setdefault((verdict.rule, column), []).append(chain)
+            if any(v.rule == HIERARCHY for v in found.values()):
+                table.setdefault((HIERARCHY, None), []).append(chain)
+        hit = ctx.shared[key] = (frame, table)
+    return hit[1]
+
+
 def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
     if column is None:  # place.hierarchy: the row, on its first misplaced column
         return any(v.rule == rule for v in found.values())
@@ -52,7 +69,7 @@ class PlaceRule(Rule):
         return PLACES
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        bad = [c for c in _chains(frame) if _breaks(verdicts(ctx, c), self.id, column)]
+        bad = _failing(ctx, frame).get((self.id, column), [])
         if not bad:
             return self.passes(frame, pl.repeat(True, pl.len()))  # one value per row
         bad_frame = pl.DataFrame(bad, schema={c: pl.String for c in PLACES}, orient="row")

@@ -1,0 +1,84 @@
+"""Benchmark the place rules on many distinct unknown names, against a plain pandas read.
+
+    python bench/unknown_places.py [--rows 1000000] [--names 50000] [--share 0.2] [--repeat 3]
+
+Writes ``bench/out/unknown_places_<rows>.csv`` if missing: the committed valid synthetic file
+tiled to ROWS rows (fresh record and event ids, every row its own total), with SHARE of the
+rows naming one of NAMES distinct villages no gazetteer has (seeded random letters). Then
+times, as whole processes and alternated K times, ``validate FILE --format json`` and
+``pandas.read_csv(FILE, dtype=str)``, and prints the best of each and their ratio (target:
+at most 1.5). Always exits 0: it is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+TARGET = 1.5
+
+
+def make(path: Path, rows: int, names: int, share: float, seed: int = 7) -> None:
+    import numpy as np
+    import polars as pl
+
+    base = pl.read_csv(REPO / "fixtures" / "synthetic" / "valid.csv", infer_schema=False)
+    base = base.filter(pl.col("role") == "total")
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    village = ["Q" + "".join(rng.choice(letters, size=9)) for _ in range(names)]
+    frame = base.sample(rows, with_replacement=True, seed=seed)
+    ids = pl.Series([f"u{i}" for i in range(rows)])
+    unknown = rng.random(rows) < share
+    picks = rng.integers(0, names, size=rows)
+    location = [village[p] if u else None for u, p in zip(unknown, picks, strict=True)]
+    frame = frame.with_columns(
+        ids.alias("record_id"),
+        ids.alias("event_id"),
+        pl.when(pl.Series(unknown))
+        .then(pl.Series(location, dtype=pl.String))
+        .otherwise(pl.col("location"))
+        .alias("location"),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(path)
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--names", type=int, default=50_000)
+    parser.add_argument("--share", type=float, default=0.2)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    path = OUT / f"unknown_places_{args.rows}_{args.names}.csv"
+    if not path.exists():
+        make(path, args.rows, args.names, args.share)
+    validate = [sys.executable, "-m", "toolkit", "validate", str(path), "--format", "json"]
+    read = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(path)!r}, dtype=str)"]
+    best = {"validate": float("inf"), "pandas.read_csv": float("inf")}
+    for _ in range(args.repeat):
+        best["pandas.read_csv"] = min(best["pandas.read_csv"], timed(read))
+        best["validate"] = min(best["validate"], timed(validate))
+    ratio = best["validate"] / best["pandas.read_csv"]
+    size = path.stat().st_size / 2**20
+    print(f"{path.name}: {args.rows:,} rows, {args.names:,} distinct unknown names, {size:.0f} MiB")
+    for name, seconds in best.items():
+        print(f"  {name:16} {seconds:7.2f} s (best of {args.repeat})")
+    print(f"  ratio {ratio:.2f} (target <= {TARGET}): {'PASS' if ratio <= TARGET else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

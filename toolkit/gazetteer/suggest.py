@@ -1,0 +1,110 @@
+"""Close names for an unknown one, fast: an index over one scope's names (a country's
+districts, a region's villages, every country's names).
+
+A query is compared only with the names that share the most letter trigrams with it (the
+``SHORTLIST`` best, counted with numpy), then scored with rapidfuzz's native scorers, most
+exact first: the whole name close (ratio), one edit away (OSA), a close part (WRatio), then
+word by word. Cost per query: a few dictionary lookups and one small scoring, not a scan of
+the scope, so a file with 50,000 distinct unknown names gets every suggestion in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+SUGGEST_CUTOFF = 80.0  # rapidfuzz ratio and WRatio, 0-100; see tests/test_gazetteer.py
+TOKEN_CUTOFF = 85.0  # mean best ratio of the query's words (3+ letters) to a name's words
+SHORTLIST = 64
+MIN_SHARED = 1 / 3  # trigrams shared / trigrams of the shorter name, for any closeness
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+@dataclass
+class NameIndex:
+    """Normalised names of one scope, their canonical names, and a trigram index."""
+
+    names: list[str]
+    canonical: dict[str, str]
+    postings: dict[str, np.ndarray]
+    sizes: np.ndarray  # trigrams per name
+
+    @classmethod
+    def of(cls, choices: dict[str, str]) -> NameIndex:
+        names = list(choices)
+        lists: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            for gram in _trigrams(name):
+                lists.setdefault(gram, []).append(i)
+        postings = {g: np.array(ids, dtype=np.int32) for g, ids in lists.items()}
+        sizes = np.array([len(_trigrams(n)) for n in names], dtype=np.int32)
+        return cls(names, choices, postings, sizes)
+
+    def shortlist(self, query: str) -> list[int]:
+        """Names sharing the most trigrams with *query* (at most SHORTLIST); none when no
+        name shares a third of the shorter one's trigrams (then none is close by any of
+        the scorers: one edit spoils at most three trigrams)."""
+        grams = _trigrams(query)
+        hits = [self.postings[g] for g in grams if g in self.postings]
+        if not hits:
+            return []
+        ids, counts = np.unique(np.concatenate(hits), return_counts=True)
+        if (counts / np.minimum(self.sizes[ids], len(grams))).max() < MIN_SHARED:
+            return []
+        if len(ids) > SHORTLIST:
+            ids = ids[np.argpartition(counts, -SHORTLIST)[-SHORTLIST:]]
+        return [int(i) for i in ids]
+
+    def best(self, queries: Sequence[str], with_words: bool) -> str | None:
+        """The canonical name closest to any query, or None when nothing is close."""
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        extract_one: Any = process.extractOne  # its overloads do not fit a scorer table
+        shortlists = {q: [self.names[i] for i in self.shortlist(q)] for q in queries}
+        shortlists = {q: names for q, names in shortlists.items() if names}
+        if not shortlists:
+            return None
+        scorers = [(fuzz.ratio, SUGGEST_CUTOFF), (fuzz.WRatio, SUGGEST_CUTOFF)]
+        for step, (scorer, cutoff) in enumerate(scorers):
+            found: tuple[float, str] | None = None
+            for query, names in shortlists.items():
+                hit = extract_one(query, names, scorer=scorer, score_cutoff=cutoff)
+                if hit is not None and (found is None or hit[1] > found[0]):
+                    found = (hit[1], hit[0])
+            if found is not None:
+                return self.canonical[found[1]]
+            if step == 0:  # one edit away: "Gzaa" -> "Gaza", "Eats" -> "East"
+                for query, names in shortlists.items():
+                    if len(query) >= 3:
+                        hit = extract_one(query, names, scorer=OSA.distance,
+                                                 score_cutoff=1)  # fmt: skip
+                        if hit is not None:
+                            return self.canonical[hit[0]]
+        if with_words:  # a garbled name of several words ("Shohon Sh. Shokhin")
+            for query, names in shortlists.items():
+                if len(query.split()) < 2:
+                    continue
+                hit = extract_one(query, names, scorer=token_cover,
+                                         score_cutoff=TOKEN_CUTOFF)  # fmt: skip
+                if hit is not None:
+                    return self.canonical[hit[0]]
+        return None
+
+
+def token_cover(query: str, choice: str, **_: object) -> float:
+    """Mean, over the query's words of 3+ letters, of their best ratio to a word of choice."""
+    from rapidfuzz import fuzz
+
+    words = [w for w in query.split() if len(w) >= 3]
+    targets = choice.split()
+    if not words or not targets:
+        return 0.0
+    return sum(max(fuzz.ratio(w, t) for t in targets) for w in words) / len(words)
