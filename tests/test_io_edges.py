@@ -72,6 +72,8 @@ def read_error(path: Path, data: bytes) -> str:
         # a quote opened and never closed takes the rest of the file: one cell
         (b'a,"b\nc",d\n"x\n', "line 3: 1 fields, the header has 3"),
         (b'x\n"a"b"c,d"\n', "line 2: 2 fields, the header has 1"),
+        # a quote mid-name in the header is a character too: one name, ended by its LF
+        (b'a"b\nc",d\n1,2\n', "line 2: 2 fields, the header has 1 (and 1 more row)"),
         # lone CRs: before CRLF line ends, as the first byte, after a blank first line
         (b"a,b\r\n1,2\r3,4\r\n", "line 2: a lone CR (\\r) outside quotes at byte 8; "
          "only LF or CRLF line ends are supported"),
