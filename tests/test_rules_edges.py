@@ -507,3 +507,20 @@ def test_subtotal_mutator_may_misread_a_part_as_zero(write_csv: Writer) -> None:
     broken, got = mutated(write_csv, "subtotal.sum", data)
     assert (data[1]["count"], data[1]["count_qualifier"]) == ("0", "exact")
     assert got == promised("subtotal.sum", broken) == [(2, "subtotal.sum", "count")]
+
+
+# ---------------------------------------------------------------- place mutators, first paths
+def test_known_mutator_garbles_a_region_where_every_region_is_listed(write_csv: Writer) -> None:
+    data = event({"admin1": "Sughd"})
+    broken, got = mutated(write_csv, "place.known", data)
+    assert data[0]["admin1"] == "Sghd"  # the second letter dropped
+    assert got == promised("place.known", broken) == [(2, "place.known", "admin1")]
+
+
+def test_known_mutator_garbles_the_country_of_an_event_without_regions() -> None:
+    # no region or district to garble: the country's name, on every row of the event (the
+    # mutator's choice alone: a checker run on an unknown country costs a fuzzy search)
+    data = event({}, {"count": "1037"})
+    broken = rule("place.known").mutate(Context.of(settings()), data, FirstChoice())
+    assert broken == [(0, "country"), (1, "country")]
+    assert [row["country"] for row in data] == ["Tjikistan", "Tjikistan"]
