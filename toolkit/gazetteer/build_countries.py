@@ -3,14 +3,13 @@
 Read by ``toolkit.gazetteer.build`` (not at run time). Sources:
 
 - pycountry: ISO 3166-1 names and codes, and their translations (``LANGUAGES``);
-- country_converter (coco): short and official names, and its matching pattern;
+- country_converter (coco): short and official names;
 - OCHA's Countries & Territories Taxonomy (hdx-python-country, committed under sources/):
   preferred, alternative, ReliefWeb, UN M49 and UN-language names, and its pattern.
 
 A name that two sources give to two different countries is dropped (pycountry's
-translations hold a few such slips). The two patterns are shipped (``country_patterns.tsv``)
-and used only together: a value both patterns give to the same single country is that
-country ("Democratic Republic of Congo", "DRC").
+translations hold a few such slips). OCHA's pattern is shipped (``country_patterns.tsv``);
+country_converter's (GPL-3.0) is not: only its names, which are facts, are read.
 """
 
 from __future__ import annotations
@@ -102,12 +101,10 @@ def country_names() -> dict[str, list[str]]:
     }
 
 
-def country_patterns() -> list[tuple[str, str, str]]:
-    """(ISO alpha-2, coco pattern, OCHA taxonomy pattern) for countries both sources cover."""
-    coco = {r["ISO2"]: r["regex"] for r in _coco_rows() if len(r["ISO2"]) == 2 and r["regex"]}
-    ocha = {
-        r["ISO 3166-1 Alpha 2-Codes"]: r["Regex"]
+def country_patterns() -> list[tuple[str, str]]:
+    """(ISO alpha-2, OCHA taxonomy pattern) per country that has one."""
+    return sorted(
+        (r["ISO 3166-1 Alpha 2-Codes"], r["Regex"])
         for r in _taxonomy_rows()
-        if r["Regex"] and r["Deprecated"] != "Y"
-    }
-    return [(code, coco[code], ocha[code]) for code in sorted(coco.keys() & ocha.keys())]
+        if r["Regex"] and r["Deprecated"] != "Y" and len(r["ISO 3166-1 Alpha 2-Codes"]) == 2
+    )

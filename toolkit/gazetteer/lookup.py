@@ -60,7 +60,7 @@ class Gazetteer:
         table: Table | None = None,
         extra: Iterable[RawRow] = (),
         coverage: dict[str, frozenset[str]] | None = None,
-        patterns: tuple[tuple[str, str, str], ...] = (),
+        patterns: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self._table = table or Table([], {}, {})
         self._base = len(self._table.lines)
@@ -175,8 +175,7 @@ class Gazetteer:
         "Myanmar (Burma)" -> "MM", "DRC" -> "CD"), or None when unknown or ambiguous.
 
         A name with a bracketed second name is the country when both name it. A name no
-        table lists is the country that both maintained patterns (country_converter's and
-        OCHA's taxonomy's) give it to, and only when each gives it to that one country.
+        table lists is the country whose OCHA taxonomy pattern covers it (_pattern_code).
         """
         if not isinstance(value, str) or not value.strip():
             return None
@@ -192,24 +191,20 @@ class Gazetteer:
         return self._pattern_code(value)
 
     def _pattern_code(self, value: str) -> str | None:
-        """The one country both patterns give *value* to, where the matches cover every
-        word of it but for words of state ("the", "republic", ...): "Democratic Republic of
-        Congo" is the DRC, "Tajikstan" and "Tajik border" are no country."""
+        """The one country whose OCHA name pattern matches all of *value* but words of state
+        ("the", "republic", ...): "Democratic Republic of Congo" is the DRC; "Tajikstan"
+        and "Tajik border" are no country."""
         text = normalise(value)
-        found: list[set[str]] = [set(), set()]
-        for code, *patterns in self._compiled:
-            for i, pattern in enumerate(patterns):
-                if _covers([m.span() for m in pattern.finditer(text) if m.end() > m.start()], text):
-                    found[i].add(code)
-        coco, ocha = found
-        return coco.pop() if len(coco) == 1 and coco == ocha else None
+        found = {
+            code
+            for code, pattern in self._compiled
+            if _covers([m.span() for m in pattern.finditer(text) if m.end() > m.start()], text)
+        }
+        return found.pop() if len(found) == 1 else None
 
     @functools.cached_property
-    def _compiled(self) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-        return tuple(
-            (code, re.compile(a, re.IGNORECASE), re.compile(b, re.IGNORECASE))
-            for code, a, b in self._pattern_text
-        )
+    def _compiled(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((code, re.compile(p, re.IGNORECASE)) for code, p in self._pattern_text)
 
     def complete(self, country: str | None, column: str) -> bool:
         """Whether the gazetteer lists every place of *country* at the column's level
@@ -218,6 +213,7 @@ class Gazetteer:
             return True
         return country is not None and column in self._coverage.get(country, frozenset())
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one gazetteer per run, few countries
     def country_name(self, code: str) -> str:
         """The gazetteer's name of a country (its code when it has no country row)."""
         start, end = self._table.ranges.get(code, (0, 0))
@@ -295,13 +291,14 @@ class Gazetteer:
                 numbers: Iterable[int] = [*range(start, end), *self._extra_numbers(country)]
             else:
                 numbers = range(self._base + len(self._extra))
+            rows = [self._raw(n) for n in numbers]
             choices: dict[str, str] = {}
-            for n in numbers:
-                r = self._raw(n)
-                if r[1] in levels and (not admin1 or r[3] == admin1):
-                    for alias in [r[0], *r[5].split("|")]:
-                        if alias.isascii() or column == "country":
-                            choices.setdefault(normalise(alias), r[0])
+            for level in levels:  # a name of the column's own level first (a town, then a
+                for r in rows:  # district of that name, for a location)
+                    if r[1] == level and (not admin1 or r[3] == admin1):
+                        for alias in [r[0], *r[5].split("|")]:
+                            if alias.isascii() or column == "country":
+                                choices.setdefault(normalise(alias), r[0])
             choices.pop("", None)
             self._scopes[cache_key] = choices
         return self._scopes[cache_key]
@@ -355,10 +352,10 @@ def read_coverage(path: Path) -> dict[str, frozenset[str]]:
         }
 
 
-def read_patterns(path: Path) -> tuple[tuple[str, str, str], ...]:
-    """(ISO alpha-2, country_converter pattern, OCHA taxonomy pattern) per country."""
+def read_patterns(path: Path) -> tuple[tuple[str, str], ...]:
+    """(ISO alpha-2, OCHA taxonomy pattern) per country."""
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return tuple((a, b, c) for a, b, c in (line.split("\t") for line in lines if line))
+    return tuple((a, b) for a, b in (line.split("\t") for line in lines if line))
 
 
 def _queries(value: str, levels: tuple[str, ...]) -> list[str]:

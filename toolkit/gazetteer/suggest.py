@@ -20,6 +20,7 @@ SUGGEST_CUTOFF = 80.0  # rapidfuzz ratio and WRatio, 0-100; see tests/test_gazet
 TOKEN_CUTOFF = 85.0  # mean best ratio of the query's words (3+ letters) to a name's words
 SHORTLIST = 64
 MIN_SHARED = 1 / 3  # trigrams shared / trigrams of the shorter name, for any closeness
+PRUNE_FROM = 8  # trigrams of a query (7+ letters): shorter ones lose most to one swap
 
 
 def _trigrams(text: str) -> set[str]:
@@ -48,15 +49,16 @@ class NameIndex:
         return cls(names, choices, postings, sizes)
 
     def shortlist(self, query: str) -> list[int]:
-        """Names sharing the most trigrams with *query* (at most SHORTLIST); none when no
-        name shares a third of the shorter one's trigrams (then none is close by any of
-        the scorers: one edit spoils at most three trigrams)."""
+        """Names sharing the most trigrams with *query* (at most SHORTLIST); for a query of
+        7+ letters, none when no name shares a third of the shorter one's trigrams (then
+        none is close by any of the scorers: one edit spoils at most three trigrams)."""
         grams = _trigrams(query)
         hits = [self.postings[g] for g in grams if g in self.postings]
         if not hits:
             return []
         ids, counts = np.unique(np.concatenate(hits), return_counts=True)
-        if (counts / np.minimum(self.sizes[ids], len(grams))).max() < MIN_SHARED:
+        shared = (counts / np.minimum(self.sizes[ids], len(grams))).max()
+        if len(grams) >= PRUNE_FROM and shared < MIN_SHARED:
             return []
         if len(ids) > SHORTLIST:
             ids = ids[np.argpartition(counts, -SHORTLIST)[-SHORTLIST:]]

@@ -33,19 +33,20 @@ def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
 
 def _failing(ctx: Context, frame: pl.LazyFrame) -> dict[tuple[str, str | None], list[Chain]]:
     """(rule, column) -> the frame's distinct chains that break it (column None: the row, for
-    place.hierarchy); judged once per frame for all place rules and columns."""
-    key = ("places", id(frame))
-    hit = ctx.shared.get(key)
-    if hit is None or hit[0] is not frame:
+    place.hierarchy); judged once per set of chains for all place rules and columns (the
+    engines hand each check its own frame object, so the chains themselves are the key)."""
+    chains = _chains(frame)
+    key = ("places", len(chains), hash(tuple(chains)))
+    if key not in ctx.shared:
         table: dict[tuple[str, str | None], list[Chain]] = {}
-        for chain in _chains(frame):
+        for chain in chains:
             found = verdicts(ctx, chain)
             for column, verdict in found.items():
                 table.setdefault((verdict.rule, column), []).append(chain)
             if any(v.rule == HIERARCHY for v in found.values()):
                 table.setdefault((HIERARCHY, None), []).append(chain)
-        hit = ctx.shared[key] = (frame, table)
-    return hit[1]
+        ctx.shared[key] = table
+    return ctx.shared[key]  # type: ignore[no-any-return]
 
 
 def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
