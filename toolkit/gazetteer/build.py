@@ -38,6 +38,7 @@ from toolkit.gazetteer.build_cod import Row, admin2_rows, core, merge_country, r
 from toolkit.gazetteer.build_countries import LANGUAGES, country_names, country_patterns
 from toolkit.gazetteer.designations import bare_words
 from toolkit.gazetteer.normalise import compact, normalise
+from toolkit.gazetteer.readers import FORMER
 
 HERE = Path(__file__).parent
 CURATED = HERE / "curated.csv"
@@ -329,7 +330,7 @@ def build_rows() -> list[Row]:
         rows += merged
         cod_admin2[cc] = admin2_rows(cc, districts, by_pcode)
         for row in cod_admin2[cc]:  # before merging curated rows, which may name them so
-            row.aliases += home_names.get(row.aliases[0], [])
+            row.aliases += home_names.get(row.aliases[0], ([], []))[0]
         cod_admin2[cc] = _merge_curated_districts(
             cod_admin2[cc], [r for r in curated if r.country == cc]
         )
@@ -370,6 +371,7 @@ def build_rows() -> list[Row]:
     _add_bare_aliases(rows)
     for row in rows:
         row.aliases = _unique(row.aliases, row.name)
+        row.former = _unique(row.former, row.name)
     rows.sort(
         key=lambda r: (r.country, _LEVELS.index(r.level), r.admin1, r.admin2, r.name, r.aliases)
     )
@@ -411,26 +413,32 @@ def _add_bare_aliases(rows: list[Row]) -> None:
         ]
 
 
-def _home_region_names() -> dict[str, list[str]]:
-    """P-code -> Russian, Tajik, Uzbek and other names of the home region's units
-    (sources/home_region_names.csv; its sources are listed in home_region_names.md)."""
+def _home_region_names() -> dict[str, tuple[list[str], list[str]]]:
+    """P-code -> (current names, former names) of the home region's units in Russian,
+    Tajik, Uzbek and other spellings (sources/home_region_names.csv; its sources are listed
+    in home_region_names.md)."""
     path = HERE / "sources" / "home_region_names.csv"
-    names: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, tuple[list[str], list[str]]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for record in csv.DictReader(handle):
-            names[record["pcode"]].append(record["alias"])
-    return dict(names)
+            current, former = names.setdefault(record["pcode"], ([], []))
+            (former if record["former"] == "1" else current).append(record["alias"])
+    return names
 
 
-def _add_home_region_names(rows: list[Row], names: dict[str, list[str]]) -> None:
+def _add_home_region_names(rows: list[Row], names: dict[str, tuple[list[str], list[str]]]) -> None:
     """Add the home region's names to the row that holds each P-code (admin1 rows; the
-    districts got theirs before the curated rows were merged in)."""
+    districts got their current names before the curated rows were merged in). A former
+    name is taken out of the current ones (curated.csv lists some among its aliases)."""
     by_code = {a: r for r in rows if r.level in ("admin1", "admin2") for a in r.aliases}
-    for pcode, aliases in sorted(names.items()):
+    for pcode, (current, former) in sorted(names.items()):
         row = by_code.get(pcode)
         if row is None:
             sys.exit(f"home_region_names.csv: no unit with P-code {pcode}")
-        row.aliases += aliases
+        row.aliases += current
+        gone = {compact(f) for f in former}
+        row.aliases = [a for a in row.aliases if compact(a) not in gone]
+        row.former += [f for f in former if compact(f) != compact(row.name)]
 
 
 _LEVELS = ("country", "admin1", "admin2", "location")
@@ -457,23 +465,29 @@ def write(rows: list[Row], path: Path = OUTPUT) -> tuple[int, int]:
 
     The index file ``<table>.keys.gz`` holds, per level, the sorted normalised keys and on
     matching lines the space-separated row numbers (0 = first row after the header), then the
-    row range of each country; loading only splits strings and lookups bisect.
+    row range of each country; loading only splits strings and lookups bisect. Former names
+    of regions and districts are aliases marked with FORMER, indexed in sections of their own
+    ("former:admin2").
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    index: dict[str, dict[str, list[int]]] = {level: defaultdict(list) for level in _LEVELS}
+    sections_of = [*_LEVELS, *(FORMER + level for level in _LEVELS[1:3])]
+    index: dict[str, dict[str, list[int]]] = {level: defaultdict(list) for level in sections_of}
     for number, r in enumerate(rows):
-        fields = [r.name, r.level, r.country, r.admin1, r.admin2, "|".join(r.aliases)]
+        names = [*r.aliases, *(FORMER + f for f in r.former)]
+        fields = [r.name, r.level, r.country, r.admin1, r.admin2, "|".join(names)]
         if any(c in f for f in fields for c in "\r\n\x00\x1e"):
             sys.exit(f"control character in row {fields}")
         writer.writerow(fields)
         for key in sorted(r.lookup_keys()):
             index[r.level][key].append(number)
+        for key in sorted({compact(f) for f in r.former} - {""}):
+            index[FORMER + r.level][key].append(number)
     table = gzip.compress(buffer.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
     path.write_bytes(table)
     sections = []
-    for level in _LEVELS:
+    for level in sections_of:
         keys = sorted(index[level])
         ids = [" ".join(map(str, index[level][k])) for k in keys]
         sections.append(level + "\x00" + "\n".join(keys) + "\x00" + "\n".join(ids))

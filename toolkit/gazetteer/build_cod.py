@@ -95,6 +95,7 @@ class Row:
     admin1: str = ""
     admin2: str = ""
     aliases: list[str] = field(default_factory=list)
+    former: list[str] = field(default_factory=list)  # names the unit no longer bears
 
     def lookup_keys(self) -> set[str]:
         return {k for k in (compact(n) for n in [self.name, *self.aliases]) if k}

@@ -6,7 +6,9 @@ One judgement per distinct chain feeds the three place rules, so they cannot dis
   unknown in a country whose list at that level is complete (OCHA's COD lists);
 - ``place.unverified`` (warning): a name the gazetteer cannot vouch for either way: unknown
   at a level it does not list completely (every location; admin levels of countries
-  without a COD), or a location or district found only elsewhere in such a list;
+  without a COD), a location or district found only elsewhere in such a list, or the
+  former name of a region or district (Kolkhozobod, now Jaloliddini Balkhi): it may be right
+  for the event's date;
 - ``place.hierarchy`` (error): a known name placed under a parent it does not lie in, where
   the list is complete: a district under another region of its country, a region of
   another country. The message names every place the value can denote there.
@@ -66,8 +68,14 @@ def judge(gazetteer: Gazetteer, chain: Chain) -> dict[str, Verdict]:
         if not _filled(value):
             continue
         places = gazetteer.resolve(column, value, cc)
+        renamed = () if places else gazetteer.former(column, value, cc)
         if places:
             found[column] = places
+        elif renamed:  # a unit's former name: it cannot be dated, so it is not an error
+            now = " or ".join(
+                dict.fromkeys(f"{p.name} in {where_is(gazetteer, p)}" for p in renamed)
+            )
+            out[column] = _unverified(column, f"{column} {value!r} is a former name of {now}")
         elif cc is None:
             out[column] = _unverified(
                 column, f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys
 from toolkit.gazetteer.normalise import compact, latin, normalise
-from toolkit.gazetteer.readers import LEVELS, RawRow, Table, read_table, read_user_file
+from toolkit.gazetteer.readers import FORMER, LEVELS, RawRow, Table, read_table, read_user_file
 from toolkit.gazetteer.suggest import NameIndex
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Gazetteer:
             i = bisect.bisect_left(keys, key)
             if i < len(keys) and keys[i] == key:
                 found = [int(n) for n in ids[i].split()]
-        return found + self._extra_keys[level].get(key, [])
+        return found + self._extra_keys.get(level, {}).get(key, [])
 
     # -- construction -----------------------------------------------------------------------
 
@@ -145,13 +145,20 @@ class Gazetteer:
             self._resolved[key] = self._resolve(levels, value, country)
         return self._resolved[key]
 
+    def former(self, column: str, value: str, country: str | None) -> tuple[Place, ...]:
+        """Regions or districts that bore *value* as a former name (inside *country* when
+        given): Kolkhozobod is now Jaloliddini Balkhi."""
+        if not isinstance(value, str) or column not in ("admin1", "admin2"):
+            return ()
+        return self._resolve((FORMER + column,), value, country)
+
     def _resolve(
         self, levels: tuple[str, ...], value: str, country: str | None
     ) -> tuple[Place, ...]:
         for spelling in (value, *latin(value)):
             for keys in (
                 {level: (compact(spelling),) for level in levels},
-                {level: bare_keys(spelling, level) for level in levels},
+                {level: bare_keys(spelling, level.removeprefix(FORMER)) for level in levels},
             ):
                 found = tuple(
                     place
@@ -297,6 +304,8 @@ class Gazetteer:
                 for r in rows:  # district of that name, for a location)
                     if r[1] == level and (not admin1 or r[3] == admin1):
                         for alias in [r[0], *r[5].split("|")]:
+                            if alias.startswith(FORMER):
+                                continue  # suggest the names the checker accepts
                             if alias.isascii() or column == "country":
                                 choices.setdefault(normalise(alias), r[0])
             choices.pop("", None)

@@ -23,6 +23,8 @@ REQUIRED = ("name", "level", "country")
 OPTIONAL = ("admin1", "admin2", "aliases", "keys")
 GEONAMES_COLUMNS = 19
 RawRow = tuple[str, str, str, str, str, str, str]
+# Marks a former name among a shipped row's aliases; "former:admin2" is its key section.
+FORMER = "former:"
 
 
 @dataclass(frozen=True, slots=True)
