@@ -227,6 +227,14 @@ def test_consistent_country_by_meaning(write_csv: Writer) -> None:
     assert found(check(write_csv, data), "event.consistent") == []
 
 
+def test_consistent_country_in_two_scripts(write_csv: Writer) -> None:
+    # Tajik and Russian names of one country on two rows of one event
+    data = event({"country": "Тоҷикистон"}, {"country": "Таджикистан", "count": "1037"})
+    assert found(check(write_csv, data), "event.consistent") == []
+    data = event({"country": "Тоҷикистон"}, {"country": "Афганистан", "count": "1037"})
+    assert found(check(write_csv, data), "event.consistent") == [(3, "event.consistent", "country")]
+
+
 # ---------------------------------------------------------------- subtotal.total
 def test_two_totals_reported_once(write_csv: Writer) -> None:
     data = event({}, {"role": "total", "count": "1000"}, {"count": "1037"})
