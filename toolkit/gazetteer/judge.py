@@ -61,44 +61,60 @@ def judge(gazetteer: Gazetteer, chain: Chain) -> dict[str, Verdict]:
         cc = gazetteer.country_code(values["country"])
         if cc is None:
             out["country"] = _known("country", values["country"], "")
-    where = gazetteer.country_name(cc) if cc else ""
     found: dict[str, tuple[Place, ...]] = {}
     for column in PLACES[1:]:
         value = values[column]
         if not _filled(value):
             continue
-        places = gazetteer.resolve(column, value, cc)
-        renamed = () if places else gazetteer.former(column, value, cc)
+        places, verdict = _column(gazetteer, column, value, cc)
         if places:
             found[column] = places
-        elif renamed:  # a unit's former name: it cannot be dated, so it is not an error
-            now = " or ".join(
-                dict.fromkeys(f"{p.name} in {where_is(gazetteer, p)}" for p in renamed)
-            )
-            out[column] = _unverified(column, f"{column} {value!r} is a former name of {now}")
-        elif cc is None:
-            out[column] = _unverified(
-                column, f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
-            )
-        elif gazetteer.complete(cc, column):
-            elsewhere = gazetteer.resolve(column, value, None)
-            if elsewhere:
-                out[column] = _misplaced(gazetteer, HIERARCHY, column, elsewhere, where)
-            else:
-                out[column] = _known(column, value, f" of {where}")
-        else:
-            detail = (
-                f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of {where}"
-                " (the gazetteer does not list all of them there)"
-            )
-            elsewhere = gazetteer.resolve(column, value, None)
-            if elsewhere:
-                spots = list(dict.fromkeys(where_is(gazetteer, p) for p in elsewhere))
-                more = f" and {len(spots) - 3} more" if len(spots) > 3 else ""
-                detail += f"; it knows {elsewhere[0].name} in {' or '.join(spots[:3])}{more}"
-            out[column] = _unverified(column, detail)
+        elif verdict is not None:
+            out[column] = verdict
     _nesting(gazetteer, cc, found, out)
     return out
+
+
+def _column(
+    gazetteer: Gazetteer, column: str, value: str, cc: str | None
+) -> tuple[tuple[Place, ...], Verdict | None]:
+    """The places one cell names in its country, or its verdict (cached per column, value
+    and country: a file's many chains share few names)."""
+    cache = gazetteer.cell_judgements
+    key = (column, value, cc)
+    if key not in cache:
+        cache[key] = _judge_column(gazetteer, column, value, cc)
+    return cache[key]  # type: ignore[no-any-return]
+
+
+def _judge_column(
+    gazetteer: Gazetteer, column: str, value: str, cc: str | None
+) -> tuple[tuple[Place, ...], Verdict | None]:
+    places = gazetteer.resolve(column, value, cc)
+    if places:
+        return places, None
+    renamed = gazetteer.former(column, value, cc)
+    where = gazetteer.country_name(cc) if cc else ""
+    if renamed:  # a unit's former name: it cannot be dated, so it is not an error
+        now = " or ".join(dict.fromkeys(f"{p.name} in {where_is(gazetteer, p)}" for p in renamed))
+        return (), _unverified(column, f"{column} {value!r} is a former name of {now}")
+    if cc is None:
+        detail = f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
+        return (), _unverified(column, detail)
+    elsewhere = gazetteer.resolve(column, value, None)
+    if gazetteer.complete(cc, column):
+        if elsewhere:
+            return (), _misplaced(gazetteer, HIERARCHY, column, elsewhere, where)
+        return (), _known(column, value, f" of {where}")
+    detail = (
+        f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of {where}"
+        " (the gazetteer does not list all of them there)"
+    )
+    if elsewhere:
+        spots = list(dict.fromkeys(where_is(gazetteer, p) for p in elsewhere))
+        more = f" and {len(spots) - 3} more" if len(spots) > 3 else ""
+        detail += f"; it knows {elsewhere[0].name} in {' or '.join(spots[:3])}{more}"
+    return (), _unverified(column, detail)
 
 
 def _nesting(

@@ -74,8 +74,10 @@ class Gazetteer:
         self._known: dict[str, frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
-        # chain -> column verdicts (toolkit.gazetteer.judge), filled by the place rules
+        # chain -> column verdicts, and (column, value, country) -> a cell's places or
+        # verdict (toolkit.gazetteer.judge), filled by the place rules
         self.judgements: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.cell_judgements: dict[tuple[str, str, str | None], Any] = {}
         for raw in extra:
             self._add(raw)
 
@@ -156,14 +158,15 @@ class Gazetteer:
         self, levels: tuple[str, ...], value: str, country: str | None
     ) -> tuple[Place, ...]:
         for spelling in (value, *latin(value)):
-            for keys in (
-                {level: (compact(spelling),) for level in levels},
-                {level: bare_keys(spelling, level.removeprefix(FORMER)) for level in levels},
-            ):
+            for bare in (False, True):  # the full name first, then without a designation
                 found = tuple(
                     place
                     for level in levels
-                    for key in keys[level]
+                    for key in (
+                        bare_keys(spelling, level.removeprefix(FORMER))
+                        if bare
+                        else (compact(spelling),)
+                    )
                     if key
                     for place in map(self._place, self._ids(level, key))
                     if country is None or place.country == country
@@ -257,7 +260,7 @@ class Gazetteer:
         """
         if not isinstance(value, str) or column not in COLUMN_LEVELS:
             return None
-        queries = tuple(_queries(value, COLUMN_LEVELS[column]))
+        queries = _queries(value, COLUMN_LEVELS[column])
         if not queries:
             return None
         if column == "country":
@@ -367,7 +370,8 @@ def read_patterns(path: Path) -> tuple[tuple[str, str], ...]:
     return tuple((a, b) for a, b in (line.split("\t") for line in lines if line))
 
 
-def _queries(value: str, levels: tuple[str, ...]) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _queries(value: str, levels: tuple[str, ...]) -> tuple[str, ...]:
     """What a suggestion search compares: the name and its Latin readings, each also
     without a designation word of the levels ("Madnalay District" -> "madnalay")."""
     from toolkit.gazetteer.designations import bare_words
@@ -377,7 +381,7 @@ def _queries(value: str, levels: tuple[str, ...]) -> list[str]:
         if spelling:
             out.append(spelling)
             out += [bare for level in levels for bare in bare_words(spelling, level)]
-    return list(dict.fromkeys(q for q in out if q))
+    return tuple(dict.fromkeys(q for q in out if q))
 
 
 def _resolve_parents(gazetteer: Gazetteer, raw: RawRow, path: Path) -> RawRow:

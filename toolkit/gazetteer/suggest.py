@@ -54,8 +54,8 @@ class NameIndex:
         none is close by any of the scorers: one edit spoils at most three trigrams)."""
         grams = _trigrams(query)
         hits = [self.postings[g] for g in grams if g in self.postings]
-        if not hits:
-            return []
+        if not hits or (len(grams) >= PRUNE_FROM and len(hits) < MIN_SHARED * len(grams)):
+            return []  # too few of its trigrams occur in any name at all
         ids, counts = np.unique(np.concatenate(hits), return_counts=True)
         shared = (counts / np.minimum(self.sizes[ids], len(grams))).max()
         if len(grams) >= PRUNE_FROM and shared < MIN_SHARED:
