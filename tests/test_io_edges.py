@@ -181,9 +181,12 @@ def test_a_blank_first_line_is_an_empty_header_whatever_follows(tmp_path: Path) 
 # ---------------------------------------------------------------- the scan's helpers, as typed
 # The record scan's helpers promise int64 arrays (their annotations), also when there is
 # nothing to find; a float array would still index and compare, but not as its type says.
+INT64 = np.dtype(np.int64)
+
+
 def test_positions_of_nothing_are_empty_int64_arrays() -> None:
     quotes, newlines = toolkit_io._positions(np.empty(0, dtype=np.uint8), (ord('"'), ord("\n")))
-    assert (quotes.dtype, quotes.size, newlines.dtype, newlines.size) == (np.int64, 0, np.int64, 0)
+    assert (quotes.dtype, quotes.size, newlines.dtype, newlines.size) == (INT64, 0, INT64, 0)
 
 
 def test_count_before_counts_the_bytes_before_each_position() -> None:
@@ -193,21 +196,22 @@ def test_count_before_counts_the_bytes_before_each_position() -> None:
     points = (np.array([3, 11, 12]), np.array([4, 8]))
     ends, quotes = toolkit_io._count_before(buf, ord(","), points)
     assert (ends.tolist(), quotes.tolist()) == ([1, 3, 3], [1, 2])
-    assert ends.dtype == quotes.dtype == np.int64
+    assert ends.dtype == quotes.dtype == INT64
 
 
 def test_ends_with_cr_flags_crlf_ends_as_int64() -> None:
     flags = toolkit_io._ends_with_cr(np.frombuffer(b"a\r\nb\n", dtype=np.uint8), np.array([2, 4]))
-    assert (flags.tolist(), flags.dtype) == ([1, 0], np.int64)
+    assert (flags.tolist(), flags.dtype) == ([1, 0], INT64)
 
 
 @pytest.mark.parametrize("data", [b"a,b\n", b'a"b,c\n'])  # the vectorised scan, the fallback
 def test_a_header_alone_scans_to_empty_int64_arrays(data: bytes) -> None:
     starts, fields = toolkit_io._records(Path("t.csv"), data, toolkit_io._scan_records(data))
-    assert (starts.size, fields.size, starts.dtype, fields.dtype) == (0, 0, np.int64, np.int64)
+    assert (starts.size, fields.size, starts.dtype, fields.dtype) == (0, 0, INT64, INT64)
 
 
 def test_records_scan_as_int64_line_numbers_and_field_counts() -> None:
     starts, fields = toolkit_io._scan_records(b"a,b\n1,2\n\n3,4\n")
+    assert starts is not None and fields is not None  # the vectorised scan answered
     assert (starts.tolist(), fields.tolist()) == ([2, 3, 4], [2, 0, 2])  # a blank line: 0
-    assert starts.dtype == fields.dtype == np.int64
+    assert starts.dtype == fields.dtype == INT64
