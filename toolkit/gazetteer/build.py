@@ -33,6 +33,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from toolkit.gazetteer.build_cod import Row, admin2_rows, core, merge_country, read_cod
 from toolkit.gazetteer.build_countries import LANGUAGES, country_names, country_patterns
@@ -203,10 +204,11 @@ def _add_translations(entries: list[Row], translations: list[tuple[str, object]]
     """Add each region's translated ISO names, but none that two regions of the country share."""
     import pycountry
 
+    subdivisions: Any = pycountry.subdivisions  # typed or not, by the installed version
     found: list[list[str]] = []
     for row in entries:
         code = next(a for a in row.aliases if "-" in a and a.split("-")[0] == row.country)
-        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        sub = subdivisions.get(code=code)
         names = []
         for _, catalogue in translations:
             names += _clean_iso_name(catalogue.gettext(sub.name))  # type: ignore[attr-defined]
