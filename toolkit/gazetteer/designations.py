@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from toolkit.gazetteer.normalise import compact, normalise
+from toolkit.gazetteer.normalise import NAMES_CACHED, compact, normalise
 
 # Normalised words (and two-word phrases) per gazetteer level.
 _REGION = (
@@ -50,7 +50,7 @@ WORDS: dict[str, frozenset[str]] = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAMES_CACHED)
 def bare_words(value: str, level: str) -> tuple[str, ...]:
     """*value* normalised, without one designation word (or phrase) of *level* at its start
     or end ("Donetsk Oblast" -> ("donetsk",)); empty when it has none (or only that word)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys
-from toolkit.gazetteer.normalise import compact, latin, normalise
+from toolkit.gazetteer.normalise import NAMES_CACHED, compact, latin, normalise
 from toolkit.gazetteer.readers import FORMER, LEVELS, RawRow, Table, read_table, read_user_file
 from toolkit.gazetteer.suggest import NameIndex
 
@@ -370,7 +370,7 @@ def read_patterns(path: Path) -> tuple[tuple[str, str], ...]:
     return tuple((a, b) for a, b in (line.split("\t") for line in lines if line))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=NAMES_CACHED)
 def _queries(value: str, levels: tuple[str, ...]) -> tuple[str, ...]:
     """What a suggestion search compares: the name and its Latin readings, each also
     without a designation word of the levels ("Madnalay District" -> "madnalay")."""

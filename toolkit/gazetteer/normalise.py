@@ -29,13 +29,16 @@ _LETTERS = {
     "œ": "oe",
 }
 
+# Distinct names a run keeps the keys of (a file with 50,000 unknown villages needs them all).
+NAMES_CACHED = 1 << 18
+
 _TABLE: dict[int, str | None] = {ord(c): None for c in _DROP}
 _TABLE.update({ord(c): " " for c in _SPACE})
 _TABLE.update({ord(k): v for k, v in _LETTERS.items()})
 _WS = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAMES_CACHED)
 def normalise(value: str) -> str:
     """The matching key of a place name ("Kŭhistoni  Badakhshon" -> "kuhistoni badakhshon")."""
     decomposed = unicodedata.normalize("NFKD", value)
@@ -44,7 +47,7 @@ def normalise(value: str) -> str:
     return _WS.sub(" ", folded).strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAMES_CACHED)
 def compact(value: str) -> str:
     """The lookup key: ``normalise`` without spaces, so spacing variants are equal
     ("Sidi Bou Zid" = "Sidi Bouzid", "Grand'Anse" = "Grand Anse")."""
@@ -76,7 +79,7 @@ def _ukrainian(key: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAMES_CACHED)
 def latin(value: str) -> tuple[str, ...]:
     """Latin readings of a name in another script, for a second lookup: anyascii's (ISC
     licence), and for Cyrillic also Ukraine's national romanisation ("Нікопольський" ->
