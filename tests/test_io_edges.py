@@ -215,3 +215,13 @@ def test_records_scan_as_int64_line_numbers_and_field_counts() -> None:
     assert starts is not None and fields is not None  # the vectorised scan answered
     assert (starts.tolist(), fields.tolist()) == ([2, 3, 4], [2, 0, 2])  # a blank line: 0
     assert starts.dtype == fields.dtype == INT64
+
+
+def test_a_header_row_longer_than_64_kib_is_read_whole(tmp_path: Path) -> None:
+    # found by mutation testing: the header was parsed from the first 64 KiB only
+    wide = "a" * 65540
+    path = tmp_path / "wide.csv"
+    path.write_bytes(f"{wide},b\n1,2\n".encode())
+    table = toolkit_io.parse_table(path, path.read_bytes())
+    assert table.header == (wide, "b")
+    assert table.frame["b"].to_list() == ["2"]

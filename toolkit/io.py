@@ -189,12 +189,18 @@ def _check_utf8(path: Path, data: bytes) -> None:
 def _parse_header(path: Path, data: bytes) -> tuple[str, ...]:
     """The header row's names. Polars never decodes the header (new_columns replaces it),
     so its bytes are checked for UTF-8 here."""
-    reader = csv.reader(_lf_lines(data[:65536]))
-    try:
-        first = next(reader, [])
-    except csv.Error as exc:
-        raise InputError(f"{path}: line 1: cannot parse the header row ({exc})") from None
-    _check_utf8(path, data[: _line_end(data, reader.line_num)])
+    window = 65536  # the header is read from a window that grows until it holds the row
+    while True:
+        reader = csv.reader(_lf_lines(data[:window]))
+        try:
+            first = next(reader, [])
+        except csv.Error as exc:
+            raise InputError(f"{path}: line 1: cannot parse the header row ({exc})") from None
+        end = _line_end(data, reader.line_num)
+        if end <= window or window >= len(data):
+            break
+        window *= 4
+    _check_utf8(path, data[:end])
     header = tuple(name.strip() for name in first)
     if not header or all(not name for name in header):
         raise InputError(f"{path}: line 1: the header row is empty")
