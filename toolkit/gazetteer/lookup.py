@@ -71,6 +71,7 @@ class Gazetteer:
         self._indexes: dict[tuple[str, str, str], NameIndex] = {}
         self._found: dict[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = {}
         self._resolved: dict[tuple[str, str, str | None], tuple[Place, ...]] = {}
+        self._staged: dict[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = {}
         self._known: dict[str, frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
@@ -157,23 +158,37 @@ class Gazetteer:
     def _resolve(
         self, levels: tuple[str, ...], value: str, country: str | None
     ) -> tuple[Place, ...]:
-        for spelling in (value, *latin(value)):
-            for bare in (False, True):  # the full name first, then without a designation
-                found = tuple(
-                    place
-                    for level in levels
-                    for key in (
-                        bare_keys(spelling, level.removeprefix(FORMER))
-                        if bare
-                        else (compact(spelling),)
-                    )
-                    if key
-                    for place in map(self._place, self._ids(level, key))
-                    if country is None or place.country == country
-                )
-                if found:
-                    return found
+        """The first stage (see _stages) that names a place inside *country*."""
+        for stage in self._stages(levels, value):
+            found = tuple(p for p in stage if country is None or p.country == country)
+            if found:
+                return found
         return ()
+
+    def _stages(self, levels: tuple[str, ...], value: str) -> tuple[tuple[Place, ...], ...]:
+        """The places a value names in every country, by stage of precedence: the name as
+        written, then without a designation word, then each Latin reading the same two ways
+        (computed once per value and levels; each country takes the first stage it is in)."""
+        key = (levels, value)
+        if key not in self._staged:
+            stages = []
+            for spelling in (value, *latin(value)):
+                for bare in (False, True):  # the full name first, then without a designation
+                    stages.append(
+                        tuple(
+                            place
+                            for level in levels
+                            for key in (
+                                bare_keys(spelling, level.removeprefix(FORMER))
+                                if bare
+                                else (compact(spelling),)
+                            )
+                            if key
+                            for place in map(self._place, self._ids(level, key))
+                        )
+                    )
+            self._staged[key] = tuple(stage for stage in stages if stage)
+        return self._staged[key]
 
     def candidates(self, column: str, value: str) -> tuple[Place, ...]:
         """Places a record's ``column`` value may name, in any country; empty when unknown."""
