@@ -36,7 +36,7 @@ def _failing(ctx: Context, frame: pl.LazyFrame) -> dict[tuple[str, str | None], 
     place.hierarchy); judged once per set of chains for all place rules and columns (the
     engines hand each check its own frame object, so the chains themselves are the key)."""
     chains = _chains(frame)
-    key = ("places", len(chains), hash(frozenset(chains)))  # unique() keeps no order
+    key = ("places", frozenset(chains))  # unique() keeps no order; equal sets, one table
     if key not in ctx.shared:
         table: dict[tuple[str, str | None], list[Chain]] = {}
         for chain in chains:
