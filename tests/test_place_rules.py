@@ -211,3 +211,4 @@ def test_a_former_district_name_is_a_warning_that_names_the_unit(write_csv: Writ
         "admin2 'Kolkhozobod' is a former name of Jaloliddini Balkhi in Khatlon (TJ)",
         "admin2 'Sovetsky' is a former name of Temurmalik in Khatlon (TJ)",
     ]
+    assert [f.suggestion for f in report.findings] == ["Jaloliddini Balkhi", "Temurmalik"]

@@ -43,6 +43,7 @@ class Verdict:
     rule: str
     column: str
     fields: tuple[tuple[str, str], ...]
+    suggestion: str | None = None  # what the cell should say, when the judgement knows it
 
     def message_fields(self) -> dict[str, str]:
         return dict(self.fields)
@@ -97,7 +98,10 @@ def _judge_column(
     where = gazetteer.country_name(cc) if cc else ""
     if renamed:  # a unit's former name: it cannot be dated, so it is not an error
         now = " or ".join(dict.fromkeys(f"{p.name} in {where_is(gazetteer, p)}" for p in renamed))
-        return (), _unverified(column, f"{column} {value!r} is a former name of {now}")
+        names = {p.name for p in renamed}
+        current = names.pop() if len(names) == 1 else None
+        detail = f"{column} {value!r} is a former name of {now}"
+        return (), Verdict(UNVERIFIED, column, (("detail", detail),), current)
     if cc is None:
         detail = f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
         return (), _unverified(column, detail)

@@ -102,7 +102,8 @@ class PlaceRule(Rule):
                     "column": where,
                     "value": row[where],
                     "message": self.message(**verdict.message_fields()),
-                    "suggestion": self._suggestion(ctx, where, row, suggestions),
+                    "suggestion": verdict.suggestion
+                    or self._suggestion(ctx, where, row, suggestions),
                 }
             )
         return out
