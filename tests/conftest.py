@@ -15,6 +15,9 @@ from click.testing import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "fixtures" / "real"
+# CLI flags that turn the place rules off, for tests about something else
+PLACE_RULES = ("place.known", "place.unverified", "place.hierarchy")
+NO_PLACES = [arg for rule in PLACE_RULES for arg in ("--rule", f"{rule}=off")]
 COLUMNS = (
     "record_id", "event_id", "role", "source", "source_url", "published_date", "event_date",
     "event_date_end", "event_type", "actor", "country", "admin1", "admin2", "location",

@@ -11,21 +11,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REAL
+from tests.conftest import NO_PLACES, REAL
 from toolkit.cli import validate_command
 from toolkit.errors import InputError
 from toolkit.io import read_table
 
 SEED = (REAL / "extraction_errors.csv").read_bytes()
 NASTY = [b'"', b",", b"\n", b"\r", b"\x00", b"\xff"]
-NO_PLACES = [
-    "--rule",
-    "place.known=off",
-    "--rule",
-    "place.hierarchy=off",
-    "--rule",
-    "place.unverified=off",
-]
 PROPERTY = settings(
     max_examples=60,
     deadline=None,

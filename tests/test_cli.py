@@ -14,18 +14,19 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import COLUMNS, REAL, ROOT, csv_text, one_line_error, rows, unprivileged
+from tests.conftest import (
+    COLUMNS,
+    NO_PLACES,
+    REAL,
+    ROOT,
+    csv_text,
+    one_line_error,
+    rows,
+    unprivileged,
+)
 from toolkit.cli import main, validate_command
 
 Writer = Callable[..., Path]
-NO_PLACES = [
-    "--rule",
-    "place.known=off",
-    "--rule",
-    "place.hierarchy=off",
-    "--rule",
-    "place.unverified=off",
-]
 FINDING_KEYS = [
     "rule",
     "severity",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.conftest import one_line_error, rows
+from tests.conftest import PLACE_RULES, one_line_error, rows
 from toolkit.cli import validate_command
 from toolkit.config import default_settings, find_pyproject, load_settings
 from toolkit.errors import ConfigError
@@ -20,7 +20,7 @@ from toolkit.errors import ConfigError
 Writer = Callable[..., Path]
 TODAY = dt.date(2026, 1, 1)
 # rules that need the gazetteer (being written concurrently) are off where they do not matter
-NO_GAZETTEER = ("place.known", "place.unverified", "place.hierarchy", "event.consistent")
+NO_GAZETTEER = (*PLACE_RULES, "event.consistent")
 NO_GAZ_TOML = "\n".join(f'"{rule}" = "off"' for rule in NO_GAZETTEER)
 NO_GAZ_FLAGS = [arg for rule in NO_GAZETTEER for arg in ("--rule", f"{rule}=off")]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import csv_text, rows
+from tests.conftest import NO_PLACES, csv_text, rows
 from tests.golden import GITHUB_ENV, ROOT, expected_path
 from toolkit.cli import main
 
@@ -110,8 +110,6 @@ def test_hostile_values_come_out_escaped(fmt: str, tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ counts in words
-
-NO_PLACES = ["--rule", "place.known=off", "--rule", "place.hierarchy=off"]
 
 
 def test_one_row_one_error_is_singular_in_every_format(tmp_path: Path) -> None:
