@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import GazetteerError
-from toolkit.gazetteer.designations import bare_keys
+from toolkit.gazetteer.designations import bare_keys, bare_words
 from toolkit.gazetteer.normalise import NAMES_CACHED, compact, latin, normalise
 from toolkit.gazetteer.readers import FORMER, LEVELS, RawRow, Table, read_table, read_user_file
 from toolkit.gazetteer.suggest import NameIndex
@@ -241,8 +241,7 @@ class Gazetteer:
     @functools.lru_cache(maxsize=1024)  # noqa: B019 - one gazetteer per run, few countries
     def country_name(self, code: str) -> str:
         """The gazetteer's name of a country (its code when it has no country row)."""
-        start, end = self._table.ranges.get(code, (0, 0))
-        for n in [*range(start, end), *self._extra_numbers(code)]:
+        for n in self._numbers(code):
             place = self._place(n)
             if place.level == "country":
                 return place.name
@@ -250,9 +249,7 @@ class Gazetteer:
 
     def places(self, country: str) -> tuple[Place, ...]:
         """Every place of a country (ISO alpha-2), in table order (shipped, then added)."""
-        start, end = self._table.ranges.get(country, (0, 0))
-        numbers = [*range(start, end), *self._extra_numbers(country)]
-        return tuple(self._place(n) for n in numbers)
+        return tuple(self._place(n) for n in self._numbers(country))
 
     def known_keys(self, column: str) -> frozenset[str]:
         """Lookup keys (names and aliases) a column value can match (built on first call)."""
@@ -311,11 +308,7 @@ class Gazetteer:
         cache_key = (column, country, admin1)
         if cache_key not in self._scopes:
             levels = COLUMN_LEVELS[column]
-            if country:
-                start, end = self._table.ranges.get(country, (0, 0))
-                numbers: Iterable[int] = [*range(start, end), *self._extra_numbers(country)]
-            else:
-                numbers = range(self._base + len(self._extra))
+            numbers = self._numbers(country) if country else range(self._base + len(self._extra))
             rows = [self._raw(n) for n in numbers]
             choices: dict[str, str] = {}
             for level in levels:  # a name of the column's own level first (a town, then a
@@ -330,8 +323,11 @@ class Gazetteer:
             self._scopes[cache_key] = choices
         return self._scopes[cache_key]
 
-    def _extra_numbers(self, country: str) -> list[int]:
-        return [self._base + i for i, r in enumerate(self._extra) if r[2] == country]
+    def _numbers(self, country: str) -> list[int]:
+        """Row numbers of a country's places: its shipped range, then rows added for it."""
+        start, end = self._table.ranges.get(country, (0, 0))
+        added = [self._base + i for i, r in enumerate(self._extra) if r[2] == country]
+        return [*range(start, end), *added]
 
 
 _STATE_WORDS = frozenset(
@@ -389,8 +385,6 @@ def read_patterns(path: Path) -> tuple[tuple[str, str], ...]:
 def _queries(value: str, levels: tuple[str, ...]) -> tuple[str, ...]:
     """What a suggestion search compares: the name and its Latin readings, each also
     without a designation word of the levels ("Madnalay District" -> "madnalay")."""
-    from toolkit.gazetteer.designations import bare_words
-
     out: list[str] = []
     for spelling in (normalise(value), *latin(value)):
         if spelling:
