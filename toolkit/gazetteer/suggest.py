@@ -40,12 +40,13 @@ class NameIndex:
     @classmethod
     def of(cls, choices: dict[str, str]) -> NameIndex:
         names = list(choices)
+        grams = [_trigrams(name) for name in names]
         lists: dict[str, list[int]] = {}
-        for i, name in enumerate(names):
-            for gram in _trigrams(name):
+        for i, own in enumerate(grams):
+            for gram in own:
                 lists.setdefault(gram, []).append(i)
         postings = {g: np.array(ids, dtype=np.int32) for g, ids in lists.items()}
-        sizes = np.array([len(_trigrams(n)) for n in names], dtype=np.int32)
+        sizes = np.array([len(own) for own in grams], dtype=np.int32)
         return cls(names, choices, postings, sizes)
 
     def shortlist(self, query: str) -> list[int]:
@@ -65,40 +66,57 @@ class NameIndex:
         return [int(i) for i in ids]
 
     def best(self, queries: Sequence[str], with_words: bool) -> str | None:
-        """The canonical name closest to any query, or None when nothing is close."""
-        from rapidfuzz import fuzz, process
+        """The canonical name closest to any query, or None when nothing is close. The
+        scorers are tried in turn, most exact first; the first that finds a name decides."""
+        from rapidfuzz import fuzz
         from rapidfuzz.distance import OSA
 
-        extract_one: Any = process.extractOne  # its overloads do not fit a scorer table
         shortlists = {q: [self.names[i] for i in self.shortlist(q)] for q in queries}
         shortlists = {q: names for q, names in shortlists.items() if names}
-        if not shortlists:
-            return None
-        scorers = [(fuzz.ratio, SUGGEST_CUTOFF), (fuzz.WRatio, SUGGEST_CUTOFF)]
-        for step, (scorer, cutoff) in enumerate(scorers):
-            found: tuple[float, str] | None = None
-            for query, names in shortlists.items():
-                hit = extract_one(query, names, scorer=scorer, score_cutoff=cutoff)
-                if hit is not None and (found is None or hit[1] > found[0]):
-                    found = (hit[1], hit[0])
-            if found is not None:
-                return self.canonical[found[1]]
-            if step == 0:  # one edit away: "Gzaa" -> "Gaza", "Eats" -> "East"
-                for query, names in shortlists.items():
-                    if len(query) >= 3:
-                        hit = extract_one(query, names, scorer=OSA.distance,
-                                                 score_cutoff=1)  # fmt: skip
-                        if hit is not None:
-                            return self.canonical[hit[0]]
+        steps: list[tuple[Any, float, bool, Any]] = [
+            (fuzz.ratio, SUGGEST_CUTOFF, True, _any),  # the whole name close
+            (OSA.distance, 1, False, _letters3),  # one edit away: "Gzaa" -> "Gaza"
+            (fuzz.WRatio, SUGGEST_CUTOFF, True, _any),  # a close part: "Panjakent city"
+        ]
         if with_words:  # a garbled name of several words ("Shohon Sh. Shokhin")
-            for query, names in shortlists.items():
-                if len(query.split()) < 2:
-                    continue
-                hit = extract_one(query, names, scorer=token_cover,
-                                         score_cutoff=TOKEN_CUTOFF)  # fmt: skip
-                if hit is not None:
-                    return self.canonical[hit[0]]
+            steps.append((token_cover, TOKEN_CUTOFF, False, _words2))
+        for scorer, cutoff, highest, fits in steps:
+            found = _hit(shortlists, scorer, cutoff, highest, fits)
+            if found is not None:
+                return self.canonical[found]
         return None
+
+
+def _hit(
+    shortlists: dict[str, list[str]], scorer: Any, cutoff: float, highest: bool, fits: Any
+) -> str | None:
+    """The name one scorer finds for the queries that *fits* accepts: the highest score over
+    all queries when *highest*, else the first query's hit."""
+    from rapidfuzz import process
+
+    extract_one: Any = process.extractOne  # its overloads do not fit a scorer table
+    found: tuple[float, str] | None = None
+    for query, names in shortlists.items():
+        if not fits(query):
+            continue
+        hit = extract_one(query, names, scorer=scorer, score_cutoff=cutoff)
+        if hit is not None and not highest:
+            return str(hit[0])
+        if hit is not None and (found is None or hit[1] > found[0]):
+            found = (hit[1], hit[0])
+    return found[1] if found is not None else None
+
+
+def _any(query: str) -> bool:
+    return True
+
+
+def _letters3(query: str) -> bool:
+    return len(query) >= 3
+
+
+def _words2(query: str) -> bool:
+    return len(query.split()) >= 2
 
 
 def token_cover(query: str, choice: str, **_: object) -> float:
