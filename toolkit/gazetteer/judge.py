@@ -101,7 +101,7 @@ def _judge_column(
         names = {p.name for p in renamed}
         current = names.pop() if len(names) == 1 else None
         detail = f"{column} {value!r} is a former name of {now}"
-        return (), Verdict(UNVERIFIED, column, (("detail", detail),), current)
+        return (), _unverified(column, detail, current)
     if cc is None:
         detail = f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
         return (), _unverified(column, detail)
@@ -185,8 +185,8 @@ def _known(column: str, value: str, where: str) -> Verdict:
     return Verdict(KNOWN, column, tuple(fields.items()))
 
 
-def _unverified(column: str, detail: str) -> Verdict:
-    return Verdict(UNVERIFIED, column, (("detail", detail),))
+def _unverified(column: str, detail: str, suggestion: str | None = None) -> Verdict:
+    return Verdict(UNVERIFIED, column, (("detail", detail),), suggestion)
 
 
 def _misplaced(
