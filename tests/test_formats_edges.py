@@ -239,6 +239,15 @@ def test_json_keeps_non_ascii_as_text_and_escapes_line_separators() -> None:
     assert json.loads(out)["failures"][0]["value"] == value
 
 
+def test_json_failure_has_every_field_of_a_finding_in_order() -> None:
+    import dataclasses
+
+    f = finding(suggestion="Kulob")
+    out = json.loads(render([report(f)], "json"))["failures"][0]
+    assert list(out) == [field.name for field in dataclasses.fields(Finding)]
+    assert out == {field.name: getattr(f, field.name) for field in dataclasses.fields(Finding)}
+
+
 # ---------------------------------------------------------------- choosing a format
 def test_unknown_format_names_the_known_ones() -> None:
     with pytest.raises(ToolkitError) as info:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 FINDING_FIELDS = (
@@ -34,7 +34,8 @@ class Finding:
     suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # field by field: dataclasses.asdict deep-copies every value, 5x slower
+        return {name: getattr(self, name) for name in FINDING_FIELDS}
 
 
 @dataclass(frozen=True)

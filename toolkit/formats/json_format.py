@@ -38,7 +38,13 @@ def _object(payload: dict[str, Any], indent: str) -> str:
     return f"{{\n{body}\n{indent}}}"
 
 
+# one encoder for every piece: json.dumps with options builds a new one per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _dumps(value: Any) -> str:
-    # U+2028/2029 are valid in JSON but end lines in JavaScript and some viewers
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = _ENCODER.encode(value)
+    if "\u2028" in text or "\u2029" in text:
+        # valid in JSON, but they end lines in JavaScript and some viewers
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text

@@ -53,8 +53,12 @@ def _filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def judge(gazetteer: Gazetteer, chain: Chain) -> dict[str, Verdict]:
-    """Column -> verdict for each column of the chain that breaks a place rule."""
+def judge(
+    gazetteer: Gazetteer, chain: Chain, cells: dict[Any, Any] | None = None
+) -> dict[str, Verdict]:
+    """Column -> verdict for each column of the chain that breaks a place rule; *cells*, if
+    given, caches each cell's judgement (the caller's: a run's many chains share few names)."""
+    cells = {} if cells is None else cells
     values = dict(zip(PLACES, chain, strict=True))
     out: dict[str, Verdict] = {}
     cc: str | None = None
@@ -67,25 +71,17 @@ def judge(gazetteer: Gazetteer, chain: Chain) -> dict[str, Verdict]:
         value = values[column]
         if not _filled(value):
             continue
-        places, verdict = _column(gazetteer, column, value, cc)
+        key = (column, value, cc)
+        judged = cells.get(key)
+        if judged is None:
+            judged = cells[key] = _judge_column(gazetteer, column, value, cc)
+        places, verdict = judged
         if places:
             found[column] = places
         elif verdict is not None:
             out[column] = verdict
     _nesting(gazetteer, cc, found, out)
     return out
-
-
-def _column(
-    gazetteer: Gazetteer, column: str, value: str, cc: str | None
-) -> tuple[tuple[Place, ...], Verdict | None]:
-    """The places one cell names in its country, or its verdict (cached per column, value
-    and country: a file's many chains share few names)."""
-    cache = gazetteer.cell_judgements
-    key = (column, value, cc)
-    if key not in cache:
-        cache[key] = _judge_column(gazetteer, column, value, cc)
-    return cache[key]  # type: ignore[no-any-return]
 
 
 def _judge_column(

@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys, bare_words
@@ -75,10 +75,6 @@ class Gazetteer:
         self._known: dict[str, frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
-        # chain -> column verdicts, and (column, value, country) -> a cell's places or
-        # verdict (toolkit.gazetteer.judge), filled by the place rules
-        self.judgements: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self.cell_judgements: dict[tuple[str, str, str | None], Any] = {}
         for raw in extra:
             self._add(raw)
 

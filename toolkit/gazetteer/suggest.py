@@ -68,11 +68,14 @@ class NameIndex:
     def best(self, queries: Sequence[str], with_words: bool) -> str | None:
         """The canonical name closest to any query, or None when nothing is close. The
         scorers are tried in turn, most exact first; the first that finds a name decides."""
-        from rapidfuzz import fuzz
+        shortlists = {
+            q: [self.names[i] for i in ids] for q in queries if (ids := self.shortlist(q))
+        }
+        if not shortlists:
+            return None  # most unknown names: nothing shares enough letters with them
+        from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA
 
-        shortlists = {q: [self.names[i] for i in self.shortlist(q)] for q in queries}
-        shortlists = {q: names for q, names in shortlists.items() if names}
         steps: list[tuple[Any, float, bool, Any]] = [
             (fuzz.ratio, SUGGEST_CUTOFF, True, _any),  # the whole name close
             (OSA.distance, 1, False, _letters3),  # one edit away: "Gzaa" -> "Gaza"
@@ -81,20 +84,22 @@ class NameIndex:
         if with_words:  # a garbled name of several words ("Shohon Sh. Shokhin")
             steps.append((token_cover, TOKEN_CUTOFF, False, _words2))
         for scorer, cutoff, highest, fits in steps:
-            found = _hit(shortlists, scorer, cutoff, highest, fits)
+            found = _hit(process.extractOne, shortlists, scorer, cutoff, highest, fits)
             if found is not None:
                 return self.canonical[found]
         return None
 
 
 def _hit(
-    shortlists: dict[str, list[str]], scorer: Any, cutoff: float, highest: bool, fits: Any
+    extract_one: Any,  # rapidfuzz's process.extractOne (its overloads do not fit a table)
+    shortlists: dict[str, list[str]],
+    scorer: Any,
+    cutoff: float,
+    highest: bool,
+    fits: Any,
 ) -> str | None:
     """The name one scorer finds for the queries that *fits* accepts: the highest score over
     all queries when *highest*, else the first query's hit."""
-    from rapidfuzz import process
-
-    extract_one: Any = process.extractOne  # its overloads do not fit a scorer table
     found: tuple[float, str] | None = None
     for query, names in shortlists.items():
         if not fits(query):

@@ -20,33 +20,22 @@ from toolkit.rules.mutating import SEED_COUNTRIES, typo
 if TYPE_CHECKING:
     from toolkit.gazetteer import Gazetteer
 
-_FAILS = "__fails"
+# every (rule, column) a chain can break; column None: the row, for place.hierarchy
+_BREAKS = (
+    *((KNOWN, c) for c in PLACES),
+    *((UNVERIFIED, c) for c in PLACES[1:]),
+    (HIERARCHY, None),
+)
+_CHAINS, _CELLS, _ROWS = "place chains", "place cells", "place rows"
 
 
 def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
-    """The judgement of one chain (cached on the run's gazetteer)."""
-    cache = ctx.gazetteer.judgements
-    if chain not in cache:
-        cache[chain] = judge(ctx.gazetteer, chain)
-    return cache[chain]
-
-
-def _failing(ctx: Context, frame: pl.LazyFrame) -> dict[tuple[str, str | None], list[Chain]]:
-    """(rule, column) -> the frame's distinct chains that break it (column None: the row, for
-    place.hierarchy); judged once per set of chains for all place rules and columns (the
-    engines hand each check its own frame object, so the chains themselves are the key)."""
-    chains = _chains(frame)
-    key = ("places", frozenset(chains))  # unique() keeps no order; equal sets, one table
-    if key not in ctx.shared:
-        table: dict[tuple[str, str | None], list[Chain]] = {}
-        for chain in chains:
-            found = verdicts(ctx, chain)
-            for column, verdict in found.items():
-                table.setdefault((verdict.rule, column), []).append(chain)
-            if any(v.rule == HIERARCHY for v in found.values()):
-                table.setdefault((HIERARCHY, None), []).append(chain)
-        ctx.shared[key] = table
-    return ctx.shared[key]  # type: ignore[no-any-return]
+    """The judgement of one chain (cached for the run: ctx.shared)."""
+    cache: dict[Chain, dict[str, Verdict]] = ctx.shared.setdefault(_CHAINS, {})
+    found = cache.get(chain)
+    if found is None:
+        found = cache[chain] = judge(ctx.gazetteer, chain, ctx.shared.setdefault(_CELLS, {}))
+    return found
 
 
 def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
@@ -56,9 +45,32 @@ def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
     return verdict is not None and verdict.rule == rule
 
 
-def _chains(frame: pl.LazyFrame | pl.DataFrame) -> list[Chain]:
-    lazy = frame.lazy().select(PLACES).unique()
-    return [(a, b, c, d) for a, b, c, d in lazy.collect().iter_rows()]
+def _name(rule: str, column: str | None) -> str:
+    return f"{rule}|{column or '*'}"
+
+
+def _failing_rows(ctx: Context, frame: pl.LazyFrame) -> pl.DataFrame:
+    """Per row of *frame*, one boolean column per (rule, column) of _BREAKS that some chain
+    breaks (a column no chain breaks is left out): every distinct chain judged once, mapped
+    back onto the rows with one join, shared by every place check of the run (the engines
+    hand each check its own frame object, so the frame is recognised by its place cells)."""
+    places = frame.select(PLACES).collect()
+    held: tuple[pl.DataFrame, pl.DataFrame] | None = ctx.shared.get(_ROWS)
+    if held is not None and held[0].equals(places):
+        return held[1]
+    chains = places.unique()
+    found = [verdicts(ctx, chain) for chain in chains.iter_rows()]
+    flags = {
+        _name(rule, column): [_breaks(f, rule, column) for f in found] for rule, column in _BREAKS
+    }
+    table = chains.with_columns(
+        pl.Series(name, values, dtype=pl.Boolean) for name, values in flags.items() if any(values)
+    )
+    rows = places.join(
+        table, on=list(PLACES), how="left", nulls_equal=True, maintain_order="left"
+    ).drop(PLACES)
+    ctx.shared[_ROWS] = (places, rows)
+    return rows
 
 
 class PlaceRule(Rule):
@@ -70,40 +82,34 @@ class PlaceRule(Rule):
         return PLACES
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        bad = _failing(ctx, frame).get((self.id, column), [])
-        if not bad:
+        rows = _failing_rows(ctx, frame)
+        name = _name(self.id, column)
+        if name not in rows.columns:
             return self.passes(frame, pl.repeat(True, pl.len()))  # one value per row
-        bad_frame = pl.DataFrame(bad, schema={c: pl.String for c in PLACES}, orient="row")
-        return (
-            frame.select(PLACES)
-            .join(
-                bad_frame.with_columns(pl.lit(True).alias(_FAILS)).lazy(),
-                on=list(PLACES),
-                how="left",
-                nulls_equal=True,
-                maintain_order="left",
-            )
-            .select((~pl.col(_FAILS).fill_null(False)).alias("passes"))
-        )
+        return rows.lazy().select((~pl.col(name)).alias("passes"))
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         suggestions: dict[tuple[str, Any, Any, Any], str | None] = {}
-        for row in failed.iter_rows(named=True):
-            chain: Chain = (row["country"], row["admin1"], row["admin2"], row["location"])
-            found = verdicts(ctx, chain)
+        messages: dict[Verdict, str] = {}  # rows of one chain share the verdict and message
+        for row, *chain in failed.select(ROW, *PLACES).iter_rows():
+            found = verdicts(ctx, tuple(chain))
             where = column or next(c for c in PLACES if _breaks(found, self.id, c))
             verdict = found[where]
+            message = messages.get(verdict)
+            if message is None:
+                message = messages[verdict] = self.message(**verdict.message_fields())
+            value = chain[PLACES.index(where)]
             out.append(
                 {
-                    ROW: row[ROW],
+                    ROW: row,
                     "column": where,
-                    "value": row[where],
-                    "message": self.message(**verdict.message_fields()),
+                    "value": value,
+                    "message": message,
                     "suggestion": verdict.suggestion
-                    or self._suggestion(ctx, where, row, suggestions),
+                    or self._suggestion(ctx, where, chain, suggestions),
                 }
             )
         return out
@@ -112,16 +118,17 @@ class PlaceRule(Rule):
         self,
         ctx: Context,
         column: str,
-        row: dict[str, Any],
+        chain: list[Any],
         cache: dict[tuple[str, Any, Any, Any], str | None],
     ) -> str | None:
         if self.id == HIERARCHY:
             return None
+        country, admin1 = chain[0], chain[1]
         key = (
             column,
-            row[column],
-            row["country"] if column != "country" else None,
-            row["admin1"] if column in ("admin2", "location") else None,
+            chain[PLACES.index(column)],
+            country if column != "country" else None,
+            admin1 if column in ("admin2", "location") else None,
         )
         if key not in cache:
             cache[key] = ctx.gazetteer.suggest(*key)
