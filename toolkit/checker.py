@@ -141,25 +141,26 @@ def explain(
     findings: list[tuple[tuple[int, int, int], Finding]] = []
     for failure in failures:
         rule = by_id[failure.rule]
+        severity, rank = ctx.settings.severity(rule.id), order[rule.id]
         failed = frame.select(pl.all().gather(failure.rows))  # ROW is the row's position
         items = rule.explain(ctx, frame, failed, failure.column)
         where = frame.select(
             pl.col(LINE, "record_id", "event_id").gather([item[ROW] for item in items])
         )
         for item, (line, record_id, event_id) in zip(items, where.iter_rows(), strict=True):
+            value, suggestion = item["value"], item["suggestion"]
             finding = Finding(
-                rule=rule.id,
-                severity=ctx.settings.severity(rule.id),
-                line=line,
-                record_id=record_id,
-                event_id=event_id,
-                column=item["column"],
-                value=item["value"],
-                message=item["message"],
+                rule.id,
+                severity,
+                line,
+                record_id,
+                event_id,
+                item["column"],
+                value,
+                item["message"],
                 # a suggestion that only repeats the value helps nobody (any rule, any engine)
-                suggestion=None if item["suggestion"] == item["value"] else item["suggestion"],
+                None if suggestion == value else suggestion,
             )
-            key = (finding.line, order[rule.id], columns.get(finding.column or "", -1))
-            findings.append((key, finding))
+            findings.append(((line, rank, columns.get(finding.column or "", -1)), finding))
     findings.sort(key=lambda kv: kv[0])
     return tuple(f for _, f in findings)

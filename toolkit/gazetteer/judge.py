@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 if TYPE_CHECKING:
     from toolkit.gazetteer.lookup import Gazetteer, Place
 
@@ -34,6 +36,8 @@ LEVEL_WORDS = {
     "location": "place (location)",
 }
 Chain = tuple[Any, Any, Any, Any]  # country, admin1, admin2, location (str or None)
+VERDICT = "verdict|"  # judge_frame's columns: VERDICT + column holds a verdict's number
+_CC, _FOUND = "__cc", "__found|"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,115 @@ def judge(
             out[column] = verdict
     _nesting(gazetteer, cc, found, out)
     return out
+
+
+class _Numbers:
+    """Verdicts numbered in order of first sight (a frame holds numbers, not objects)."""
+
+    def __init__(self) -> None:
+        self.verdicts: list[Verdict] = []
+        self._of: dict[Verdict, int] = {}
+
+    def __call__(self, verdict: Verdict | None) -> int | None:
+        if verdict is None:
+            return None
+        if verdict not in self._of:
+            self._of[verdict] = len(self.verdicts)
+            self.verdicts.append(verdict)
+        return self._of[verdict]
+
+
+def judge_frame(
+    gazetteer: Gazetteer, chains: pl.DataFrame, cells: dict[Any, Any]
+) -> tuple[pl.DataFrame, list[Verdict]]:
+    """``judge`` of many distinct chains at once: *chains* (the PLACES columns) with a column
+    VERDICT + column per place column, the number of its verdict in the list returned (null:
+    none). The cost is per distinct country and cell (*cells* caches them, as for judge);
+    only chains naming known places at two levels are judged on their own, for nesting."""
+    number = _Numbers()
+    frame = _with_countries(gazetteer, chains, number)
+    for column in PLACES[1:]:
+        frame = _with_cells(gazetteer, frame, column, cells, number)
+    return _with_nesting(gazetteer, frame, cells, number), number.verdicts
+
+
+def _with_countries(gazetteer: Gazetteer, chains: pl.DataFrame, number: _Numbers) -> pl.DataFrame:
+    """Each chain's country code (_CC) and the verdict of an unknown country."""
+    codes: dict[str, str | None] = {}
+    unknown: dict[str, int | None] = {}
+    for value in chains.get_column("country").unique().to_list():
+        if _filled(value):
+            codes[value] = gazetteer.country_code(value)
+            if codes[value] is None:
+                unknown[value] = number(_known("country", value, ""))
+    return chains.with_columns(
+        pl.col("country").replace_strict(codes, default=None, return_dtype=pl.String).alias(_CC),
+        pl.col("country")
+        .replace_strict(unknown, default=None, return_dtype=pl.Int32)
+        .alias(VERDICT + "country"),
+    )
+
+
+def _with_cells(
+    gazetteer: Gazetteer,
+    frame: pl.DataFrame,
+    column: str,
+    cells: dict[Any, Any],
+    number: _Numbers,
+) -> pl.DataFrame:
+    """Per chain, whether its *column* cell names places in its country (_FOUND + column)
+    and the cell's verdict if not: judged once per distinct (value, country)."""
+    judged: list[tuple[str, str | None, bool, int | None]] = []
+    for value, cc in frame.select(column, _CC).unique().iter_rows():
+        if _filled(value):
+            key = (column, value, cc)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = _judge_column(gazetteer, column, value, cc)
+            judged.append((value, cc, bool(cell[0]), number(cell[1])))
+    schema = {column: pl.String, _CC: pl.String, _FOUND + column: pl.Boolean}
+    table = pl.DataFrame(judged, schema={**schema, VERDICT + column: pl.Int32}, orient="row")
+    return frame.join(table, on=[column, _CC], how="left", nulls_equal=True)
+
+
+def _with_nesting(
+    gazetteer: Gazetteer, frame: pl.DataFrame, cells: dict[Any, Any], number: _Numbers
+) -> pl.DataFrame:
+    """The verdicts of chains whose known places at two levels must nest (judge's
+    _nesting): a known location with its known region or district, chain by chain; a known
+    district with its known region, once per (country, admin1, admin2), the location (not
+    known in the country) keeping its cell's verdict. Other chains keep their cells'."""
+    found = {c: pl.col(_FOUND + c).fill_null(False) for c in PLACES[1:]}
+    whole = found["location"] & (found["admin1"] | found["admin2"])
+    head = ~whole & found["admin1"] & found["admin2"]
+    columns = [VERDICT + c for c in PLACES]
+    chains = [
+        (*chain, *(number(out.get(c)) for c in PLACES))
+        for chain in frame.filter(whole).select(PLACES).iter_rows()
+        for out in (judge(gazetteer, chain, cells),)
+    ]
+    heads = [
+        (*chain, *(number(out.get(c)) for c in PLACES[:3]))
+        for chain in frame.filter(head).select(PLACES[:3]).unique().iter_rows()
+        for out in (judge(gazetteer, (*chain, None), cells),)
+    ]
+
+    def table(rows: list[tuple[Any, ...]], n: int) -> pl.DataFrame:
+        schema = {**{c: pl.String for c in PLACES[:n]}, **{c: pl.Int32 for c in columns[:n]}}
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    under_heads = (
+        frame.filter(head)
+        .select(*PLACES, columns[-1])
+        .join(table(heads, 3), on=list(PLACES[:3]), how="left", nulls_equal=True)
+    )
+    return pl.concat(
+        [
+            frame.filter(~whole & ~head).select(*PLACES, *columns),
+            table(chains, 4),
+            under_heads.select(*PLACES, *columns),
+        ]
+    )
 
 
 def _judge_column(

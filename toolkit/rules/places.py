@@ -8,12 +8,23 @@ rows with a join on the chain.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from toolkit.gazetteer.judge import HIERARCHY, KNOWN, PLACES, UNVERIFIED, Chain, Verdict, judge
+from toolkit.gazetteer.judge import (
+    HIERARCHY,
+    KNOWN,
+    PLACES,
+    UNVERIFIED,
+    VERDICT,
+    Chain,
+    Verdict,
+    judge,
+    judge_frame,
+)
 from toolkit.rules.base import ROW, Broken, Context, Rule
 from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
@@ -49,28 +60,50 @@ def _name(rule: str, column: str | None) -> str:
     return f"{rule}|{column or '*'}"
 
 
-def _failing_rows(ctx: Context, frame: pl.LazyFrame) -> pl.DataFrame:
-    """Per row of *frame*, one boolean column per (rule, column) of _BREAKS that some chain
-    breaks (a column no chain breaks is left out): every distinct chain judged once, mapped
-    back onto the rows with one join, shared by every place check of the run (the engines
-    hand each check its own frame object, so the frame is recognised by its place cells)."""
+@dataclass(frozen=True)
+class _Judged:
+    """The judgement of one frame's places: its place cells (to recognise the frame), the
+    verdict number per distinct chain and place column, the verdicts, and per row one
+    boolean column per (rule, column) of _BREAKS that some chain breaks (the others are left
+    out)."""
+
+    places: pl.DataFrame
+    chains: pl.DataFrame
+    verdicts: list[Verdict]
+    rows: pl.DataFrame
+
+    def breaking(self, rule: str, column: str | None) -> pl.Expr:
+        """Whether a chain's verdict on *column* is *rule*'s (None: on any column)."""
+        if column is None:
+            return pl.any_horizontal(self.breaking(rule, c) for c in PLACES)
+        numbers = [i for i, v in enumerate(self.verdicts) if v.rule == rule]
+        return pl.col(VERDICT + column).is_in(numbers).fill_null(False)
+
+
+def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
+    """Every distinct chain of *frame* judged once (toolkit.gazetteer.judge.judge_frame) and
+    mapped back onto the rows with one join; shared by every place check and explanation of
+    the run (the engines hand each check its own frame object: its place cells decide)."""
     places = frame.select(PLACES).collect()
-    held: tuple[pl.DataFrame, pl.DataFrame] | None = ctx.shared.get(_ROWS)
-    if held is not None and held[0].equals(places):
-        return held[1]
-    chains = places.unique()
-    found = [verdicts(ctx, chain) for chain in chains.iter_rows()]
-    flags = {
-        _name(rule, column): [_breaks(f, rule, column) for f in found] for rule, column in _BREAKS
-    }
-    table = chains.with_columns(
-        pl.Series(name, values, dtype=pl.Boolean) for name, values in flags.items() if any(values)
+    held: _Judged | None = ctx.shared.get(_ROWS)
+    if held is not None and held.places.equals(places):
+        return held
+    cells = ctx.shared.setdefault(_CELLS, {})
+    chains, found = judge_frame(ctx.gazetteer, places.unique(), cells)
+    unmapped = _Judged(places, chains, found, pl.DataFrame())
+    flags = chains.select(
+        *PLACES, *(unmapped.breaking(rule, c).alias(_name(rule, c)) for rule, c in _BREAKS)
     )
+    counts = flags.select(pl.exclude(PLACES).sum()).row(0, named=True)
     rows = places.join(
-        table, on=list(PLACES), how="left", nulls_equal=True, maintain_order="left"
+        flags.select(*PLACES, *(name for name, n in counts.items() if n)),
+        on=list(PLACES),
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
     ).drop(PLACES)
-    ctx.shared[_ROWS] = (places, rows)
-    return rows
+    judged = ctx.shared[_ROWS] = _Judged(places, chains, found, rows)
+    return judged
 
 
 class PlaceRule(Rule):
@@ -82,7 +115,7 @@ class PlaceRule(Rule):
         return PLACES
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
-        rows = _failing_rows(ctx, frame)
+        rows = _judged(ctx, frame).rows
         name = _name(self.id, column)
         if name not in rows.columns:
             return self.passes(frame, pl.repeat(True, pl.len()))  # one value per row
@@ -91,48 +124,56 @@ class PlaceRule(Rule):
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+        judged = _judged(ctx, frame.lazy())
+        where = (
+            pl.lit(column)
+            if column is not None  # else place.hierarchy: the row's first misplaced column
+            else pl.coalesce(pl.when(judged.breaking(self.id, c)).then(pl.lit(c)) for c in PLACES)
+        )
+        picked = (
+            failed.select(ROW, *PLACES)
+            .join(
+                judged.chains, on=list(PLACES), how="left", nulls_equal=True, maintain_order="left"
+            )
+            .select(
+                ROW,
+                where.alias("__where"),
+                pl.coalesce(pl.when(where == c).then(pl.col(c)) for c in PLACES).alias("__value"),
+                pl.coalesce(pl.when(where == c).then(pl.col(VERDICT + c)) for c in PLACES).alias(
+                    "__verdict"
+                ),
+                "country",
+                "admin1",
+            )
+        )
+        messages: dict[int, str] = {}
         suggestions: dict[tuple[str, Any, Any, Any], str | None] = {}
-        messages: dict[Verdict, str] = {}  # rows of one chain share the verdict and message
-        for row, *chain in failed.select(ROW, *PLACES).iter_rows():
-            found = verdicts(ctx, tuple(chain))
-            where = column or next(c for c in PLACES if _breaks(found, self.id, c))
-            verdict = found[where]
-            message = messages.get(verdict)
-            if message is None:
-                message = messages[verdict] = self.message(**verdict.message_fields())
-            value = chain[PLACES.index(where)]
+        out: list[dict[str, Any]] = []
+        for row, at, value, number, country, admin1 in picked.iter_rows():
+            verdict = judged.verdicts[number]
+            if number not in messages:
+                messages[number] = self.message(**verdict.message_fields())
+            suggestion = verdict.suggestion
+            if suggestion is None and self.id != HIERARCHY:
+                key = (
+                    at,
+                    value,
+                    country if at != "country" else None,
+                    admin1 if at in ("admin2", "location") else None,
+                )
+                if key not in suggestions:
+                    suggestions[key] = ctx.gazetteer.suggest(*key)
+                suggestion = suggestions[key]
             out.append(
                 {
                     ROW: row,
-                    "column": where,
+                    "column": at,
                     "value": value,
-                    "message": message,
-                    "suggestion": verdict.suggestion
-                    or self._suggestion(ctx, where, chain, suggestions),
+                    "message": messages[number],
+                    "suggestion": suggestion,
                 }
             )
         return out
-
-    def _suggestion(
-        self,
-        ctx: Context,
-        column: str,
-        chain: list[Any],
-        cache: dict[tuple[str, Any, Any, Any], str | None],
-    ) -> str | None:
-        if self.id == HIERARCHY:
-            return None
-        country, admin1 = chain[0], chain[1]
-        key = (
-            column,
-            chain[PLACES.index(column)],
-            country if column != "country" else None,
-            admin1 if column in ("admin2", "location") else None,
-        )
-        if key not in cache:
-            cache[key] = ctx.gazetteer.suggest(*key)
-        return cache[key]
 
 
 class Known(PlaceRule):
