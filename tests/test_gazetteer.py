@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -350,3 +350,90 @@ def test_missing_and_binary_files(gaz: Gazetteer, tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"\xff\xfe\x00garbage"))
     with pytest.raises(GazetteerError, match=r"bin\.csv"):
         gaz.extended([path])
+
+
+# ---------------------------------------------------------------- many names at once
+# chains through every path of judge: unknown, former and foreign names, a known village
+# with its district (judged alone), a known district with its region and an unknown village
+# (judged once per district), blank cells, another script
+CHAINS = [
+    ("Tajikistan", "GBAO", "Darvoz", "Ruzvay"),
+    ("Tajikistan", "GBAO", "Vanj", "Ruzvay"),
+    ("Tajikistan", "Khatlon", "Khorog", None),
+    ("Tajikistan", "Khatlon", "Khorog", "Qzzxqvw"),
+    ("Tajikistan", "GBAO", "Shughnon", "Khorog"),
+    ("Afghanistan", "Khatlon", None, None),
+    ("Afghanistan", "Kunduz", None, "Fayzabad"),
+    ("Afghanistan", "Jowzjan", "Fayzabad", None),
+    ("Uzbekistan", None, None, "Khorog"),
+    ("Tajikstan", "GBAO", None, None),
+    (None, "GBAO", "Darvoz", None),
+    ("  ", " ", "Darvoz", "Ruzvay"),
+    ("TJ", "Badahkshan", "Vanj", None),
+    ("Тоҷикистон", "ГБАО", "Ванҷ", "Рузвай"),
+    ("Tajikistan", "Khatlon", "Kolkhozobod", None),
+    (None, None, None, None),
+]
+
+
+def test_judge_frame_judges_every_chain_as_judge_does(gaz: Gazetteer) -> None:
+    import polars as pl
+
+    from toolkit.gazetteer.judge import PLACES, VERDICT, judge_frame
+
+    frame = pl.DataFrame(CHAINS, schema={c: pl.String for c in PLACES}, orient="row")
+    table, verdicts = judge_frame(gaz, frame, {})
+    assert table.height == len(CHAINS)
+    got = {
+        row[:4]: {c: verdicts[n] for c, n in zip(PLACES, row[4:], strict=True) if n is not None}
+        for row in table.select(*PLACES, *(VERDICT + c for c in PLACES)).iter_rows()
+    }
+    expected = {chain: judge(gaz, chain) for chain in CHAINS}
+    assert got == expected
+    assert sum(bool(v) for v in expected.values()) >= 10  # the chains do break rules
+
+
+def _garbled(names: list[str]) -> list[str]:
+    """Each name with two letters in the middle swapped (deterministic)."""
+    out = []
+    for name in names:
+        i = len(name) // 2
+        out.append(name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :] if len(name) > 3 else name)
+    return out
+
+
+def test_suggest_many_finds_what_suggest_finds(gaz: Gazetteer) -> None:
+    districts = sorted({p.name for p in gaz.places("AF") if p.level == "admin2"})[:150]
+    villages = sorted({p.name for p in gaz.places("TJ") if p.level == "location"})[:150]
+    keys: list[tuple[str, Any, Any, Any]] = [
+        ("admin2", "Shohon Sh. Shokhin", "Tajikistan", "Khatlon"),
+        ("location", "Ruzvai", "Tajikistan", "GBAO"),
+        ("location", "Ruzvai", None, None),
+        ("country", "Tajikstan", None, None),
+        ("location", "Хорогг", "Tajikistan", None),
+        ("location", None, "Tajikistan", None),
+        ("location", "Qabcdefghij", "Tajikistan", "GBAO"),
+        *(("admin2", name, "Afghanistan", None) for name in _garbled(districts)),
+        *(("location", name, "TJ", "GBAO") for name in _garbled(villages)),
+        *(("location", f"Q{name}xz", "Uzbekistan", None) for name in villages),
+    ]
+    one_by_one = Gazetteer.default().extended([])  # fresh caches, the same places
+    expected = [one_by_one.suggest(*key) for key in keys]
+    assert Gazetteer.default().extended([]).suggest_many(keys) == expected
+    assert sum(s is not None for s in expected) >= 200  # most garbled names get one
+    assert expected.count(None) >= 80
+
+
+def test_rule_out_marks_exactly_the_queries_without_a_shortlist(gaz: Gazetteer) -> None:
+    from toolkit.gazetteer.suggest import NameIndex
+
+    names = {normalise(p.name): p.name for p in gaz.places("AF") if p.level != "country"}
+    queries = sorted(
+        {normalise(n) for n in _garbled(list(names.values())[::7])}
+        | {"q" + n[::-1] for n in list(names)[::11]}
+        | {"ab", "xyz", "kabul province", "a very long name of nowhere at all"}
+    )
+    primed, plain = NameIndex.of(names), NameIndex.of(names)
+    primed.rule_out(queries)
+    assert primed.ruled_out == {q for q in queries if not plain.shortlist(q)}
+    assert 0 < len(primed.ruled_out) < len(queries)

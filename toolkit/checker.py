@@ -19,7 +19,7 @@ from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.io import LINE, Table, read_table, table_from_frame
 from toolkit.prepare import prepare
-from toolkit.report import Finding, Report
+from toolkit.report import FINDING_FIELDS, Finding, Report
 from toolkit.rules import all_rules
 from toolkit.rules.base import ROW, Context, Rule
 
@@ -105,6 +105,7 @@ def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) 
     )
 
 
+_RANK, _COLUMN_RANK = "__rank", "__column_rank"
 Engine = Callable[[Context, pl.DataFrame, tuple[Rule, ...], RunOptions], list[Failures]]
 
 
@@ -134,33 +135,37 @@ def _engine(name: str) -> Engine:
 def explain(
     ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], failures: list[Failures]
 ) -> tuple[Finding, ...]:
-    """Findings for the failing rows, ordered by line, then rule, then column."""
+    """Findings for the failing rows, ordered by line, then rule, then column (stable)."""
     by_id = {rule.id: rule for rule in rules}
     order = {rule.id: i for i, rule in enumerate(rules)}
-    columns = {name: i for i, name in enumerate(ctx.contract.names)}
-    findings: list[tuple[tuple[int, int, int], Finding]] = []
-    for failure in failures:
-        rule = by_id[failure.rule]
-        severity, rank = ctx.settings.severity(rule.id), order[rule.id]
-        failed = frame.select(pl.all().gather(failure.rows))  # ROW is the row's position
-        items = rule.explain(ctx, frame, failed, failure.column)
-        where = frame.select(
-            pl.col(LINE, "record_id", "event_id").gather([item[ROW] for item in items])
+    parts = [
+        by_id[failure.rule]
+        .explain(ctx, frame, frame.select(pl.all().gather(failure.rows)), failure.column)
+        .with_columns(
+            pl.lit(failure.rule).alias("rule"),
+            pl.lit(ctx.settings.severity(failure.rule)).alias("severity"),
+            pl.lit(order[failure.rule]).alias(_RANK),
         )
-        for item, (line, record_id, event_id) in zip(items, where.iter_rows(), strict=True):
-            value, suggestion = item["value"], item["suggestion"]
-            finding = Finding(
-                rule.id,
-                severity,
-                line,
-                record_id,
-                event_id,
-                item["column"],
-                value,
-                item["message"],
-                # a suggestion that only repeats the value helps nobody (any rule, any engine)
-                None if suggestion == value else suggestion,
-            )
-            findings.append(((line, rank, columns.get(finding.column or "", -1)), finding))
-    findings.sort(key=lambda kv: kv[0])
-    return tuple(f for _, f in findings)
+        for failure in failures
+    ]
+    if not parts:
+        return ()
+    found = pl.concat(parts)
+    where = frame.select(pl.col(LINE, "record_id", "event_id").gather(found[ROW]))
+    columns = {name: i for i, name in enumerate(ctx.contract.names)}
+    found = (
+        pl.concat([found, where.rename({LINE: "line"})], how="horizontal")
+        .with_columns(
+            # a suggestion that only repeats the value helps nobody (any rule, any engine)
+            pl.when(pl.col("suggestion").eq_missing(pl.col("value")))
+            .then(None)
+            .otherwise(pl.col("suggestion"))
+            .alias("suggestion"),
+            pl.col("column")
+            .replace_strict(columns, default=-1, return_dtype=pl.Int64)
+            .fill_null(-1)
+            .alias(_COLUMN_RANK),
+        )
+        .sort("line", _RANK, _COLUMN_RANK, maintain_order=True)
+    )
+    return tuple(Finding(*row) for row in found.select(FINDING_FIELDS).iter_rows())

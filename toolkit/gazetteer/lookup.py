@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys, bare_words
@@ -137,8 +137,8 @@ class Gazetteer:
         """Places a record's *column* value can name, inside *country* (ISO alpha-2) when
         given: by key; else without a designation word of the level; else transliterated."""
         levels = COLUMN_LEVELS.get(column, ())
-        if not isinstance(value, str) or not levels:
-            return ()
+        if not isinstance(value, str) or not levels or not self._stages(levels, value):
+            return ()  # most unknown names: no stage names a place in any country
         key = (column, value, country)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(levels, value, country)
@@ -266,37 +266,70 @@ class Gazetteer:
         Countries are searched among all countries; any other level only inside the stated
         country (its stated admin1 first): a suggestion never names a place elsewhere.
         """
+        search = self._country_search(column, value, country)
+        if search is None:
+            return None
+        scope, queries = search
+        # nothing close in the country means nothing close in its region: search the
+        # country first (once per name), and the region only to prefer its own names
+        found = self._search(scope, queries)
+        if found is None or not admin1 or column not in ("admin2", "location"):
+            return found
+        names = {p.name for p in self.resolve("admin1", admin1, scope[1])}
+        if len(names) != 1:
+            return found
+        return self._search((column, scope[1], names.pop()), queries) or found
+
+    def suggest_many(self, keys: Sequence[tuple[str, Any, Any, Any]]) -> list[str | None]:
+        """``suggest(*key)`` for every key, the same results, faster for many: in each
+        country searched, the names that nothing there is close to by the first tests of
+        NameIndex.shortlist are found in one vectorised pass (NameIndex.rule_out)."""
+        searches = [
+            self._country_search(column, value, country) for column, value, country, _ in keys
+        ]
+        wanted: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
+        for search in searches:
+            if search is not None and search not in self._found:
+                wanted.setdefault(search[0], set()).add(search[1])
+        for scope, queries in wanted.items():
+            index = self._index(scope)
+            index.rule_out({q for spellings in queries for q in spellings})
+            for spellings in queries:
+                if index.ruled_out.issuperset(spellings):
+                    self._found[(scope, spellings)] = None  # what best() would find
+        return [
+            None
+            if search is None or (search in self._found and self._found[search] is None)
+            else self.suggest(*key)
+            for key, search in zip(keys, searches, strict=True)
+        ]
+
+    def _country_search(
+        self, column: str, value: Any, country: Any
+    ) -> tuple[tuple[str, str, str], tuple[str, ...]] | None:
+        """Where suggest() first searches for *value* (its column's names in the country,
+        or among all countries for the country column) and what it compares, if anything."""
         if not isinstance(value, str) or column not in COLUMN_LEVELS:
             return None
         queries = _queries(value, COLUMN_LEVELS[column])
         if not queries:
             return None
         if column == "country":
-            scopes = [("", "")]
-        else:
-            cc = self.country_code(country) if country else None
-            if cc is None:
-                return None
-            a1 = ""
-            if admin1 and column in ("admin2", "location"):
-                names = {p.name for p in self.resolve("admin1", admin1, cc)}
-                a1 = names.pop() if len(names) == 1 else ""
-            scopes = [(cc, a1), (cc, "")]
-        # nothing close in the country means nothing close in its region: search the
-        # country first (once per name), and the region only to prefer its own names
-        found = self._search((column, scopes[-1][0], ""), queries)
-        if found is not None and scopes[0][1]:
-            return self._search((column, *scopes[0]), queries) or found
-        return found
+            return (column, "", ""), queries
+        cc = self.country_code(country) if isinstance(country, str) and country else None
+        return None if cc is None else ((column, cc, ""), queries)
 
     def _search(self, scope: tuple[str, str, str], queries: tuple[str, ...]) -> str | None:
         """The best close name for *queries* in one scope (cached per scope and queries)."""
-        key = (scope, queries)
+        key: tuple[tuple[str, str, str], tuple[str, ...]] = (scope, queries)
         if key not in self._found:
-            if scope not in self._indexes:
-                self._indexes[scope] = NameIndex.of(self._scope(*scope))
-            self._found[key] = self._indexes[scope].best(queries, with_words=bool(scope[1]))
+            self._found[key] = self._index(scope).best(queries, with_words=bool(scope[1]))
         return self._found[key]
+
+    def _index(self, scope: tuple[str, str, str]) -> NameIndex:
+        if scope not in self._indexes:
+            self._indexes[scope] = NameIndex.of(self._scope(*scope))
+        return self._indexes[scope]
 
     def _scope(self, column: str, country: str, admin1: str) -> dict[str, str]:
         """Normalised name -> canonical name of the column's places inside country/admin1

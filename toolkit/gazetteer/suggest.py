@@ -10,11 +10,13 @@ the scope, so a file with 50,000 distinct unknown names gets every suggestion in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 SUGGEST_CUTOFF = 80.0  # rapidfuzz ratio and WRatio, 0-100; see tests/test_gazetteer.py
 TOKEN_CUTOFF = 85.0  # mean best ratio of the query's words (3+ letters) to a name's words
@@ -36,6 +38,7 @@ class NameIndex:
     canonical: dict[str, str]
     postings: dict[str, np.ndarray]
     sizes: np.ndarray  # trigrams per name
+    ruled_out: set[str] = field(default_factory=set)  # queries with no shortlist (rule_out)
 
     @classmethod
     def of(cls, choices: dict[str, str]) -> NameIndex:
@@ -53,6 +56,8 @@ class NameIndex:
         """Names sharing the most trigrams with *query* (at most SHORTLIST); for a query of
         7+ letters, none when no name shares a third of the shorter one's trigrams (then
         none is close by any of the scorers: one edit spoils at most three trigrams)."""
+        if query in self.ruled_out:
+            return []
         grams = _trigrams(query)
         hits = [self.postings[g] for g in grams if g in self.postings]
         if not hits or (len(grams) >= PRUNE_FROM and len(hits) < MIN_SHARED * len(grams)):
@@ -64,6 +69,67 @@ class NameIndex:
         if len(ids) > SHORTLIST:
             ids = ids[np.argpartition(counts, -SHORTLIST)[-SHORTLIST:]]
         return [int(i) for i in ids]
+
+    def rule_out(self, queries: Collection[str]) -> None:
+        """Find, in one vectorised pass, the queries whose shortlist is empty by its tests
+        (too few of their trigrams occur in any name, or in any one name, of the scope):
+        most names of a file of unknown villages. shortlist() then skips them at once."""
+        if not queries:
+            return
+        padded = pl.DataFrame({"q": list(queries)}, schema={"q": pl.String}).with_columns(
+            ("  " + pl.col("q") + " ").alias("p")
+        )
+        grams = (
+            padded.with_columns(pl.int_ranges(0, pl.col("p").str.len_chars() - 2).alias("i"))
+            .explode("i")
+            .select("q", pl.col("p").str.slice(pl.col("i"), 3).alias("g"))
+            .unique()
+        )
+        postings = self._postings_frame
+        vocabulary = pl.Series(list(self.postings), dtype=pl.String).implode()
+        counts = (
+            grams.with_columns(pl.col("g").is_in(vocabulary).alias("hit"))  # not per group
+            .group_by("q")
+            .agg(pl.len().alias("n"), pl.col("hit").sum().alias("hits"))
+        )
+        long = pl.col("n") >= PRUNE_FROM
+        first = (pl.col("hits") == 0) | (long & (pl.col("hits") < MIN_SHARED * pl.col("n")))
+        out = counts.filter(first).get_column("q").to_list()
+        # the second test, for the long queries left: the most any one name shares with
+        # them, over the shorter one's trigrams
+        left = counts.filter(~first & long).select("q", "n")
+        shared = (
+            grams.join(left, on="q")
+            .join(postings, on="g")
+            .group_by("q", "n", "id")
+            .len()
+            .join(self._sizes_frame, on="id")
+            .select("q", (pl.col("len") / pl.min_horizontal("size", "n")).alias("shared"))
+            .group_by("q")
+            .agg(pl.col("shared").max())  # plain aggregations only: no per-group expressions
+        )
+        out += shared.filter(pl.col("shared") < MIN_SHARED).get_column("q").to_list()
+        self.ruled_out.update(out)
+
+    @cached_property
+    def _postings_frame(self) -> pl.DataFrame:
+        """(trigram, name number) for every trigram of every name."""
+        grams = list(self.postings)
+        lengths = [len(self.postings[g]) for g in grams]
+        return pl.DataFrame(
+            {
+                "g": pl.Series(grams, dtype=pl.String).gather(
+                    np.repeat(np.arange(len(grams)), lengths)
+                ),
+                "id": np.concatenate([self.postings[g] for g in grams])
+                if grams
+                else np.array([], dtype=np.int32),
+            }
+        )
+
+    @cached_property
+    def _sizes_frame(self) -> pl.DataFrame:
+        return pl.DataFrame({"id": np.arange(len(self.sizes), dtype=np.int32), "size": self.sizes})
 
     def best(self, queries: Sequence[str], with_words: bool) -> str | None:
         """The canonical name closest to any query, or None when nothing is close. The

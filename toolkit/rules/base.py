@@ -95,9 +95,9 @@ class Rule(ABC):
     @abstractmethod
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
-        """Findings for the *failed* rows (a slice of *frame* with ROW): dicts with
-        __row, column, value, message, suggestion."""
+    ) -> pl.DataFrame:
+        """Findings for the *failed* rows (a slice of *frame* with ROW): a frame of the
+        EXPLAINED columns (ROW, column, value, message, suggestion), one row per finding."""
 
     @abstractmethod
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
@@ -141,12 +141,27 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Path) else value
 
 
+# what Rule.explain returns, one row per finding
+EXPLAINED: dict[str, Any] = {
+    ROW: pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "message": pl.String,
+    "suggestion": pl.String,
+}
+
+
+def explained(items: list[dict[str, Any]]) -> pl.DataFrame:
+    """A Rule.explain frame from dicts with the EXPLAINED keys."""
+    return pl.DataFrame(items, schema=EXPLAINED, orient="row")
+
+
 def cell_findings(
     rule: Rule,
     failed: pl.DataFrame,
     column: str,
     build: Any,
-) -> list[dict[str, Any]]:
+) -> pl.DataFrame:
     """One finding per failed row of a one-column rule; build(row) -> (message, suggestion)."""
     out: list[dict[str, Any]] = []
     for row in failed.iter_rows(named=True):
@@ -160,7 +175,7 @@ def cell_findings(
                 "suggestion": suggestion,
             }
         )
-    return out
+    return explained(out)
 
 
 def lines_text(lines: list[int]) -> str:

@@ -50,7 +50,7 @@ class DateRange(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         low, high = ctx.settings.date_min.isoformat(), ctx.settings.date_max.isoformat()
         return cell_findings(
@@ -110,7 +110,7 @@ class DateOrder(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         flags = failed.select(
             [

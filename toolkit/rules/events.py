@@ -83,7 +83,7 @@ class Consistent(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         # ANCHOR is a row position (prepare() computed it), so the anchors are a gather
         anchors = frame.select(pl.col(LINE, "role", column).gather(failed[ANCHOR]))

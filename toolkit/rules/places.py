@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -25,7 +25,7 @@ from toolkit.gazetteer.judge import (
     judge,
     judge_frame,
 )
-from toolkit.rules.base import ROW, Broken, Context, Rule
+from toolkit.rules.base import EXPLAINED, ROW, Broken, Context, Rule
 from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ _BREAKS = (
     (HIERARCHY, None),
 )
 _CHAINS, _CELLS, _ROWS = "place chains", "place cells", "place rows"
+_VERDICT, _IN_COUNTRY, _IN_REGION, _SUGGESTED = "__verdict", "__country", "__admin1", "__suggested"
 
 
 def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
@@ -123,7 +124,7 @@ class PlaceRule(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         judged = _judged(ctx, frame.lazy())
         where = (
             pl.lit(column)
@@ -137,43 +138,43 @@ class PlaceRule(Rule):
             )
             .select(
                 ROW,
-                where.alias("__where"),
-                pl.coalesce(pl.when(where == c).then(pl.col(c)) for c in PLACES).alias("__value"),
+                where.alias("column"),
+                pl.coalesce(pl.when(where == c).then(pl.col(c)) for c in PLACES).alias("value"),
                 pl.coalesce(pl.when(where == c).then(pl.col(VERDICT + c)) for c in PLACES).alias(
-                    "__verdict"
+                    _VERDICT
                 ),
-                "country",
-                "admin1",
+                # where a suggestion is looked for: the country, and the region of a district
+                # or place (Gazetteer.suggest)
+                pl.when(where != "country").then(pl.col("country")).alias(_IN_COUNTRY),
+                pl.when(where.is_in(["admin2", "location"]))
+                .then(pl.col("admin1"))
+                .alias(_IN_REGION),
             )
         )
-        messages: dict[int, str] = {}
-        suggestions: dict[tuple[str, Any, Any, Any], str | None] = {}
-        out: list[dict[str, Any]] = []
-        for row, at, value, number, country, admin1 in picked.iter_rows():
-            verdict = judged.verdicts[number]
-            if number not in messages:
-                messages[number] = self.message(**verdict.message_fields())
-            suggestion = verdict.suggestion
-            if suggestion is None and self.id != HIERARCHY:
-                key = (
-                    at,
-                    value,
-                    country if at != "country" else None,
-                    admin1 if at in ("admin2", "location") else None,
-                )
-                if key not in suggestions:
-                    suggestions[key] = ctx.gazetteer.suggest(*key)
-                suggestion = suggestions[key]
-            out.append(
-                {
-                    ROW: row,
-                    "column": at,
-                    "value": value,
-                    "message": messages[number],
-                    "suggestion": suggestion,
-                }
-            )
-        return out
+        found = {n: judged.verdicts[n] for n in picked[_VERDICT].unique().to_list()}
+        messages = {n: self.message(**v.message_fields()) for n, v in found.items()}
+        given = {n: v.suggestion for n, v in found.items() if v.suggestion is not None}
+        picked = picked.with_columns(
+            pl.col(_VERDICT).replace_strict(messages, return_dtype=pl.String).alias("message"),
+            pl.col(_VERDICT)
+            .replace_strict(given, default=None, return_dtype=pl.String)
+            .alias("suggestion"),
+        )
+        if self.id != HIERARCHY:  # a misplaced name is right, only in the wrong place
+            picked = _with_suggestions(ctx, picked)
+        return picked.select(list(EXPLAINED)).cast(EXPLAINED)  # type: ignore[arg-type]
+
+
+def _with_suggestions(ctx: Context, picked: pl.DataFrame) -> pl.DataFrame:
+    """Fill the missing suggestions: the closest accepted name in the country (its region
+    first), looked up once per distinct name and scope (Gazetteer.suggest)."""
+    scope = ["column", "value", _IN_COUNTRY, _IN_REGION]
+    keys = picked.filter(pl.col("suggestion").is_null()).select(scope).unique()
+    found = ctx.gazetteer.suggest_many(keys.rows())
+    suggested = keys.with_columns(pl.Series(_SUGGESTED, found, dtype=pl.String))
+    return picked.join(
+        suggested, on=scope, how="left", nulls_equal=True, maintain_order="left"
+    ).with_columns(pl.coalesce("suggestion", _SUGGESTED).alias("suggestion"))
 
 
 class Known(PlaceRule):

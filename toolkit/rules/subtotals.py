@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from toolkit.io import LINE
-from toolkit.rules.base import ROW, Broken, Context, Rule, lines_text
+from toolkit.rules.base import ROW, Broken, Context, Rule, explained, lines_text
 from toolkit.rules.events import EVENT, EVENT_KEY, is_total
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import INF, count_interval, format_interval, hi, interval, lo, typed
@@ -49,7 +49,7 @@ class OneTotal(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         rows = _event_rows(frame, failed[EVENT]).filter(is_total())
         lines = rows.group_by(EVENT).agg(pl.col(LINE).sort())
         lines_of = dict(zip(lines[EVENT], lines[LINE].to_list(), strict=True))
@@ -60,7 +60,7 @@ class OneTotal(Rule):
                 event_id=row[EVENT], n_totals=len(event_lines), lines=lines_text(event_lines)
             )
             out.append({**_finding(row, message), "column": "role", "value": row["role"]})
-        return out
+        return explained(out)
 
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         parts = part_rows(event)
@@ -112,7 +112,7 @@ class PartsAddUp(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         rows = _event_rows(frame, failed[EVENT]).with_columns(self._sums())
         parts = rows.filter(pl.col("role") == "part").group_by(EVENT).agg(pl.col(LINE).sort())
         lines_of = dict(zip(parts[EVENT], parts[LINE].to_list(), strict=True))
@@ -125,7 +125,7 @@ class PartsAddUp(Rule):
                 lines=lines_text(lines_of[row[EVENT]]),
             )
             out.append(_finding(row, message))
-        return out
+        return explained(out)
 
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         """One part misread so that no count the parts allow meets the total's."""

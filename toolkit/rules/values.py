@@ -44,7 +44,7 @@ class Required(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         return cell_findings(self, failed, column, lambda row: (self.message(column=column), None))
 
@@ -72,7 +72,7 @@ class ValueType(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         is_date = ctx.contract.column(column).type == "date"
         qualifiers = ctx.vocabulary("count_qualifier")
@@ -119,7 +119,7 @@ class Enum(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         assert column is not None
         allowed = ctx.vocabulary(column)
 
@@ -175,7 +175,7 @@ class UniqueRecordId(Rule):
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> pl.DataFrame:
         ids = failed["record_id"].unique()
         first = (
             frame.lazy()
