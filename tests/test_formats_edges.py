@@ -220,6 +220,21 @@ def test_markdown_env_argument_wins_over_the_process_environment(
 
 
 # ---------------------------------------------------------------- text as itself
+def test_escape_controls_escapes_exactly_the_escaped_categories() -> None:
+    import sys
+    import unicodedata
+
+    from toolkit.formats.escaping import ESCAPED_CATEGORIES
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # lone surrogates: not text
+        escaped = escape_controls(ch) != ch
+        assert escaped == (unicodedata.category(ch) in ESCAPED_CATEGORIES), hex(code)
+    assert escape_controls("a\x1b[31mb\u2028c\n") == "a\\x1b[31mb\\u2028c\\n"
+
+
 def test_escape_controls_keeps_letters_of_every_script_and_joiners() -> None:
     # only controls and line/paragraph separators are escaped; ZWNJ (Persian) stays
     assert escape_controls("Kūlob, Душанбе, می\u200cخواهم") == "Kūlob, Душанбе, می\u200cخواهم"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 # Cc: C0, DEL and C1 controls (ESC, CSI, NEL...); Zl, Zp: line and paragraph separators.
 # Other format characters (Cf) stay: ZWNJ and ZWJ are part of Persian text and emoji.
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+# Every character of those categories (Unicode keeps Cc fixed; tests/test_formats_edges.py
+# checks the class against unicodedata over every code point).
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # backslash-escaped: emphasis, code, links, HTML, tables, strike-through, issue refs, autolinks
 _MARKDOWN_PUNCTUATION = frozenset("\\`*_[]<>|~#:")
 _MARKDOWN_REPLACED = {"&": "&amp;", "@": "@&#8203;"}  # no entities, no @mentions
@@ -14,12 +17,11 @@ _MARKDOWN_REPLACED = {"&": "&amp;", "@": "@&#8203;"}  # no entities, no @mention
 
 def escape_controls(value: str) -> str:
     """*value* with control characters and line breaks written as escapes (\\n, \\x1b)."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in _ESCAPED_CATEGORIES
-        else ch
-        for ch in value
-    )
+    return _ESCAPED.sub(_escape, value)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def escape_markdown(value: str) -> str:

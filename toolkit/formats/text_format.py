@@ -7,6 +7,7 @@ terminal); colour only when asked (the CLI asks on a TTY).
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -103,13 +104,20 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
         mark = _paint(finding.severity, finding.severity, color)
         heads[-1][-1] = heads[-1][-1].replace(f"[{finding.severity}]", f"[{mark}]")
     out = ["  ".join(head) for head in heads]
-    message = escape_controls(finding.message)
-    out += textwrap.wrap(
-        message, WIDTH, initial_indent=_TEXT_INDENT, subsequent_indent=_TEXT_INDENT
-    )
+    out += _wrapped(finding.message, "")
     if finding.suggestion:
-        hint = f"did you mean: {escape_controls(finding.suggestion)}"
-        out += textwrap.wrap(
-            hint, WIDTH, initial_indent=_TEXT_INDENT, subsequent_indent=_TEXT_INDENT + "  "
-        )
+        out += _wrapped(f"did you mean: {finding.suggestion}", "  ")
     return [_paint(line, "dim", color) if i and color else line for i, line in enumerate(out)]
+
+
+@lru_cache(maxsize=1 << 16)  # findings repeat messages: one unknown name on many rows
+def _wrapped(text: str, hanging: str) -> tuple[str, ...]:
+    """*text*, escaped, wrapped to WIDTH under _TEXT_INDENT (then *hanging* more)."""
+    return tuple(
+        textwrap.wrap(
+            escape_controls(text),
+            WIDTH,
+            initial_indent=_TEXT_INDENT,
+            subsequent_indent=_TEXT_INDENT + hanging,
+        )
+    )
