@@ -128,6 +128,8 @@ def test_gazetteer_paths_are_relative_to_the_config_file(tmp_path: Path) -> None
         ("vocabularies = {event_type = []}", "vocabularies.event_type: must be a non-empty"),
         ('vocabularies = {role = ["total", "whole"]}', "vocabularies.role: whole cannot be added"),
         ("gazetteer = 3", "gazetteer: must be a path or a list of paths"),
+        ('missing_values = "N/A"', "missing_values: must be a list of strings"),
+        ('missing_values = ["N/A", " "]', "missing_values: ' ' is blank"),
     ],
 )
 def test_bad_key_is_named(tmp_path: Path, body: str, message: str) -> None:

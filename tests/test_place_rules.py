@@ -212,3 +212,16 @@ def test_a_former_district_name_is_a_warning_that_names_the_unit(write_csv: Writ
         "admin2 'Sovetsky' is a former name of Temurmalik in Khatlon (TJ)",
     ]
     assert [f.suggestion for f in report.findings] == ["Jaloliddini Balkhi", "Temurmalik"]
+
+
+def test_missing_value_markers_read_as_empty_cells(write_csv: Writer) -> None:
+    """A publisher's "no value" placeholder is no place name: with missing_values it is an
+    empty cell (so a required column still reports it), without it an unknown region."""
+    data = rows(
+        {"country": "Tajikistan", "admin1": "No Information", "location": " N/A "},
+        {"country": "No Information", "admin1": "Khatlon"},
+    )
+    plain = check(write_csv, data)
+    assert (2, "place.known", "admin1") in found(plain)
+    marked = check(write_csv, data, missing_values=["No Information", "N/A"])
+    assert found(marked) == [(3, "value.required", "country")]

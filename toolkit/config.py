@@ -15,7 +15,15 @@ from toolkit.errors import ConfigError
 from toolkit.paths import is_dir, is_file
 
 TABLE = "tool.event-toolkit"
-KEYS = ("date_min", "date_max", "about_tolerance", "vocabularies", "rules", "gazetteer")
+KEYS = (
+    "date_min",
+    "date_max",
+    "about_tolerance",
+    "vocabularies",
+    "rules",
+    "gazetteer",
+    "missing_values",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ class Settings:
     vocabularies: dict[str, tuple[str, ...]]
     severities: dict[str, str]
     gazetteer: tuple[Path, ...] = ()
+    # cells that mean "no value" besides blank ones ("No Information", "N/A"): read as empty
+    missing_values: tuple[str, ...] = ()
     source: str = "defaults"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -104,6 +114,8 @@ def apply(
         elif key == "gazetteer":
             base = origin.parent if origin else Path.cwd()
             changes[key] = settings.gazetteer + _paths(label, value, base)
+        elif key == "missing_values":
+            changes[key] = _missing_values(label, value)
     if origin is not None:
         changes["source"] = str(origin)
     return replace(settings, **changes)
@@ -228,6 +240,15 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     same = [c for c in options if c.casefold() == word.strip().casefold()]  # 'WARNING'
     close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
+
+
+def _missing_values(label: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{label}: must be a list of strings")
+    blank = [v for v in value if not v.strip()]
+    if blank:
+        raise ConfigError(f"{label}: {blank[0]!r} is blank (blank cells are always empty)")
+    return tuple(dict.fromkeys(v.strip() for v in value))
 
 
 def _paths(label: str, value: object, base: Path) -> tuple[Path, ...]:

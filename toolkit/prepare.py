@@ -29,7 +29,8 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     keys = ("record_id", "event_id")
     tidied = [c for c in table.header if c in keys or (c in contract.names and _typed(ctx, c))]
     tidy = [_tidy(c) for c in _untidy(table.frame, tidied)]
-    frame = table.frame.with_columns(
+    source = _without_missing_values(table.frame, contract.names, ctx.settings.missing_values)
+    frame = source.with_columns(
         *tidy, *(pl.lit(None, dtype=pl.String).alias(c) for c in absent)
     ).with_row_index(ROW)
     typed = [parse_date(c) for c in contract.of_type("date")]
@@ -39,6 +40,21 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
         frame.with_columns(*typed, event_key)
         .with_columns(count_interval("count", "count_qualifier", ctx.settings.about_tolerance))
         .with_columns(anchor)
+    )
+
+
+def _without_missing_values(
+    frame: pl.DataFrame, columns: tuple[str, ...], missing: tuple[str, ...]
+) -> pl.DataFrame:
+    """*frame* with the contract's cells that hold a missing-value marker (Settings
+    .missing_values, compared without surrounding whitespace) made empty (null)."""
+    if not missing:
+        return frame
+    markers = pl.Series(missing, dtype=pl.String).implode()
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars().is_in(markers)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in columns
+        if c in frame.columns
     )
 
 
