@@ -60,19 +60,32 @@ class Planted:
     examples: list[str] = field(default_factory=list)
 
 
-def rates(path: Path) -> Rates:
-    """Validate *path* with the default settings and count its place findings."""
-    from toolkit.checker import validate
-    from toolkit.config import default_settings
+def missing_values(name: str) -> tuple[str, ...]:
+    """The publisher's "no value" placeholders of a source (sources.toml), which a user sets
+    as the ``missing_values`` config key."""
+    import tomllib
 
+    sources = tomllib.loads((Path(__file__).with_name("sources.toml")).read_text("utf-8"))
+    return tuple(sources.get(name, {}).get("missing_values", ()))
+
+
+def rates(path: Path) -> Rates:
+    """Validate *path* with the default settings (and its source's missing_values) and count
+    its place findings."""
+    from toolkit.checker import validate
+    from toolkit.config import apply, default_settings
+
+    markers = missing_values(path.stem)
     with path.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
     result = Rates(path.stem, len(records))
     for record in records:
         for column in COLUMNS:
-            if (record.get(column) or "").strip():
+            cell = (record.get(column) or "").strip()
+            if cell and cell not in markers:
                 result.filled[column] += 1
-    report = validate(path, default_settings())
+    settings = apply(default_settings(), {"missing_values": list(markers)}, None)
+    report = validate(path, settings)
     for finding in report.findings:
         if finding.rule.startswith("place.") and finding.column in COLUMNS:
             bucket = result.errors if finding.severity == "error" else result.warnings

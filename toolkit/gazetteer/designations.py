@@ -70,3 +70,33 @@ def bare_words(value: str, level: str) -> tuple[str, ...]:
 def bare_keys(value: str, level: str) -> tuple[str, ...]:
     """Lookup keys of ``bare_words`` ("Donetsk Oblast" -> ("donetsk",))."""
     return tuple(dict.fromkeys(compact(words) for words in bare_words(value, level)))
+
+
+@lru_cache(maxsize=NAMES_CACHED)
+def near_bare_words(value: str, level: str) -> tuple[str, ...]:
+    """For suggestions only (a match never comes from resemblance): *value* normalised,
+    without a first or last word of 5+ letters one edit away from a designation word of
+    *level* ("Hajjah Governoraet" -> ("hajjah",)), so that the misspelt word does not make
+    another "X Governorate" look closest. Empty for a one-word name."""
+    words = normalise(value).split()
+    if len(words) < 2:
+        return ()
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    long = _LONG_WORDS[level]
+    out = []
+    for word, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        if (
+            len(word) >= 5
+            and word not in WORDS[level]
+            and process.extractOne(word, long, scorer=OSA.distance, score_cutoff=1) is not None
+        ):
+            out.append(" ".join(rest))
+    return tuple(dict.fromkeys(out))
+
+
+_LONG_WORDS = {
+    level: sorted(w for w in words if len(w) >= 5 and " " not in w)
+    for level, words in WORDS.items()
+}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import GazetteerError
-from toolkit.gazetteer.designations import bare_keys, bare_words
+from toolkit.gazetteer.designations import bare_keys, bare_words, near_bare_words
 from toolkit.gazetteer.normalise import NAMES_CACHED, compact, latin, normalise
 from toolkit.gazetteer.readers import FORMER, LEVELS, RawRow, Table, read_table, read_user_file
 from toolkit.gazetteer.suggest import NameIndex
@@ -413,12 +413,14 @@ def read_patterns(path: Path) -> tuple[tuple[str, str], ...]:
 @functools.lru_cache(maxsize=NAMES_CACHED)
 def _queries(value: str, levels: tuple[str, ...]) -> tuple[str, ...]:
     """What a suggestion search compares: the name and its Latin readings, each also
-    without a designation word of the levels ("Madnalay District" -> "madnalay")."""
+    without a designation word of the levels ("Madnalay District" -> "madnalay"), or
+    without a misspelt one ("Hajjah Governoraet" -> "hajjah")."""
     out: list[str] = []
     for spelling in (normalise(value), *latin(value)):
         if spelling:
             out.append(spelling)
             out += [bare for level in levels for bare in bare_words(spelling, level)]
+            out += [bare for level in levels for bare in near_bare_words(spelling, level)]
     return tuple(dict.fromkeys(q for q in out if q))
 
 
