@@ -440,3 +440,19 @@ def test_rule_out_marks_exactly_the_queries_without_a_shortlist(gaz: Gazetteer) 
     primed.rule_out(queries)
     assert primed.ruled_out == {q for q in queries if not plain.shortlist(q)}
     assert 0 < len(primed.ruled_out) < len(queries)
+
+
+def test_lookup_caches_start_over_instead_of_growing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.gazetteer import lookup
+
+    monkeypatch.setattr(lookup, "NAMES_CACHED", 3)
+    memo: lookup.Memo[str, int] = lookup.Memo()
+    for i, key in enumerate("abcde"):
+        memo[key] = i
+    assert memo == {"d": 3, "e": 4}
+    fresh = Gazetteer.default().extended([])
+    for i in range(10):
+        fresh.resolve("location", f"Nowhere{i}", "TJ")
+        fresh.suggest("location", f"Nowhere{i}", "TJ")
+    assert len(fresh._staged) <= 3 and len(fresh._found) <= 3
+    assert fresh.resolve("location", "Ruzvay", "TJ")  # still answers

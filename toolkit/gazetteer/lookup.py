@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys, bare_words, near_bare_words
@@ -30,6 +30,8 @@ COVERAGE = Path(__file__).with_name("coverage.csv")
 PATTERNS = Path(__file__).with_name("country_patterns.tsv")
 # "Myanmar (Burma)", "DR Congo [Zaire]": a name with a bracketed second name
 _BRACKETED = re.compile(r"^(.+?)\s*[(\[](.+?)[)\]]\s*$")
+K = TypeVar("K")
+V = TypeVar("V")
 # Which place levels each record column matches.
 COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "country": ("country",),
@@ -37,6 +39,16 @@ COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "admin2": ("admin2",),
     "location": ("location", "admin2"),
 }
+
+
+class Memo(dict[K, V]):
+    """A dict that starts over when it holds NAMES_CACHED entries: a cache of lookups that
+    never grows without bound (reads stay plain dict reads)."""
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if len(self) >= NAMES_CACHED:
+            self.clear()
+        super().__setitem__(key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +81,11 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._scopes: dict[tuple[str, str, str], dict[str, str]] = {}
         self._indexes: dict[tuple[str, str, str], NameIndex] = {}
-        self._found: dict[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = {}
-        self._resolved: dict[tuple[str, str, str | None], tuple[Place, ...]] = {}
-        self._staged: dict[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = {}
+        # lookups remembered per name: bounded, since one gazetteer serves a whole process
+        # (Gazetteer.default), which may read many files (a notebook, a test session)
+        self._found: Memo[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = Memo()
+        self._resolved: Memo[tuple[str, str, str | None], tuple[Place, ...]] = Memo()
+        self._staged: Memo[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = Memo()
         self._known: dict[str, frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
