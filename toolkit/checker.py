@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,4 +169,4 @@ def explain(
         )
         .sort("line", _RANK, _COLUMN_RANK, maintain_order=True)
     )
-    return tuple(Finding(*row) for row in found.select(FINDING_FIELDS).iter_rows())
+    return tuple(starmap(Finding, found.select(FINDING_FIELDS).iter_rows()))

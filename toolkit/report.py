@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 FINDING_FIELDS = (
@@ -17,6 +18,9 @@ FINDING_FIELDS = (
     "message",
     "suggestion",
 )
+
+
+_FIELDS_OF = attrgetter(*FINDING_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         # field by field: dataclasses.asdict deep-copies every value, 5x slower
-        return {name: getattr(self, name) for name in FINDING_FIELDS}
+        return dict(zip(FINDING_FIELDS, _FIELDS_OF(self), strict=True))
 
 
 @dataclass(frozen=True)

@@ -180,25 +180,25 @@ class Gazetteer:
         written, then without a designation word, then each Latin reading the same two ways
         (computed once per value and levels; each country takes the first stage it is in)."""
         key = (levels, value)
-        if key not in self._staged:
-            stages = []
+        staged = self._staged.get(key)
+        if staged is None:
+            numbers: list[list[int]] = []
             for spelling in (value, *latin(value)):
-                for bare in (False, True):  # the full name first, then without a designation
-                    stages.append(
-                        tuple(
-                            place
-                            for level in levels
-                            for key in (
-                                bare_keys(spelling, level.removeprefix(FORMER))
-                                if bare
-                                else (compact(spelling),)
-                            )
-                            if key
-                            for place in map(self._place, self._ids(level, key))
-                        )
-                    )
-            self._staged[key] = tuple(stage for stage in stages if stage)
-        return self._staged[key]
+                full = compact(spelling)  # the full name first, then without a designation
+                numbers.append(
+                    [n for level in levels for n in self._ids(level, full)] if full else []
+                )
+                numbers.append(
+                    [
+                        n
+                        for level in levels
+                        for bare in bare_keys(spelling, level.removeprefix(FORMER))
+                        for n in self._ids(level, bare)
+                    ]
+                )
+            staged = tuple(tuple(map(self._place, ns)) for ns in numbers if ns)
+            self._staged[key] = staged
+        return staged
 
     def candidates(self, column: str, value: str) -> tuple[Place, ...]:
         """Places a record's ``column`` value may name, in any country; empty when unknown."""
