@@ -25,6 +25,7 @@ from toolkit.gazetteer.judge import (
     judge,
     judge_frame,
 )
+from toolkit.gazetteer.lookup import Memo
 from toolkit.rules.base import EXPLAINED, ROW, Broken, Context, Rule
 from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
@@ -43,10 +44,10 @@ _VERDICT, _IN_COUNTRY, _IN_REGION, _SUGGESTED = "__verdict", "__country", "__adm
 
 def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
     """The judgement of one chain (cached for the run: ctx.shared)."""
-    cache: dict[Chain, dict[str, Verdict]] = ctx.shared.setdefault(_CHAINS, {})
+    cache: dict[Chain, dict[str, Verdict]] = ctx.shared.setdefault(_CHAINS, Memo())
     found = cache.get(chain)
     if found is None:
-        found = cache[chain] = judge(ctx.gazetteer, chain, ctx.shared.setdefault(_CELLS, {}))
+        found = cache[chain] = judge(ctx.gazetteer, chain, ctx.shared.setdefault(_CELLS, Memo()))
     return found
 
 
@@ -89,7 +90,7 @@ def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
     held: _Judged | None = ctx.shared.get(_ROWS)
     if held is not None and held.places.equals(places):
         return held
-    cells = ctx.shared.setdefault(_CELLS, {})
+    cells = ctx.shared.setdefault(_CELLS, Memo())  # bounded: GX reuses a context per process
     chains, found = judge_frame(ctx.gazetteer, places.unique(), cells)
     unmapped = _Judged(places, chains, found, pl.DataFrame())
     flags = chains.select(
