@@ -102,6 +102,29 @@ def test_country_code(gaz: Gazetteer) -> None:
     assert gaz.country_code("") is None
 
 
+# UCDP GED's country names (Gleditsch-Ward states: the current name, the former in brackets),
+# as its codebook lists them; the former state alone is no country of today
+UCDP_STATES = {
+    "Myanmar (Burma)": "MM",
+    "DR Congo (Zaire)": "CD",
+    "Yemen (North Yemen)": "YE",
+    "Russia (Soviet Union)": "RU",
+    "Serbia (Yugoslavia)": "RS",
+    "Cambodia (Kampuchea)": "KH",
+    "Vietnam (North Vietnam)": "VN",
+    "Madagascar (Malagasy)": "MG",
+    "Zimbabwe (Rhodesia)": "ZW",
+    "Bosnia-Herzegovina": "BA",
+    "Macedonia, FYR": "MK",
+}
+
+
+def test_ucdp_country_names(gaz: Gazetteer) -> None:
+    assert {name: gaz.country_code(name) for name in UCDP_STATES} == UCDP_STATES
+    for former in ("Soviet Union", "Yugoslavia", "North Yemen", "Tajikistan (Yugoslavia)"):
+        assert gaz.country_code(former) is None, former
+
+
 @pytest.mark.parametrize(
     ("column", "name", "expected"),
     [
