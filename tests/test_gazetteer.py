@@ -479,3 +479,16 @@ def test_lookup_caches_start_over_instead_of_growing(monkeypatch: pytest.MonkeyP
         fresh.suggest("location", f"Nowhere{i}", "TJ")
     assert len(fresh._staged) <= 3 and len(fresh._found) <= 3
     assert fresh.resolve("location", "Ruzvay", "TJ")  # still answers
+
+
+OBLASTS = (
+    "Vinnytsia Volyn Dnipropetrovsk Donetsk Zhytomyr Zakarpattia Zaporizhzhia Ivano-Frankivsk"
+    " Kyiv Kirovohrad Luhansk Lviv Mykolaiv Odesa Poltava Rivne Sumy Ternopil Kharkiv Kherson"
+    " Khmelnytskyi Cherkasy Chernivtsi Chernihiv"
+).split()
+
+
+@pytest.mark.parametrize("form", ["{}", "{} Oblast", "{} oblast"])
+def test_ukraines_oblasts_by_their_english_names(gaz: Gazetteer, form: str) -> None:
+    unknown = [name for name in OBLASTS if not gaz.resolve("admin1", form.format(name), "UA")]
+    assert unknown == []
