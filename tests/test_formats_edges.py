@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.errors import ToolkitError
 from toolkit.formats import markdown_format, render, text_format
@@ -261,6 +263,42 @@ def test_json_failure_has_every_field_of_a_finding_in_order() -> None:
     out = json.loads(render([report(f)], "json"))["failures"][0]
     assert list(out) == [field.name for field in dataclasses.fields(Finding)]
     assert out == {field.name: getattr(f, field.name) for field in dataclasses.fields(Finding)}
+
+
+CELLS = ["plain", 'quo"te', "back\\slash", "new\nline", "esc\x1b[31m", "sep\u2028x\u2029y", "tab\t",
+         "é ünï 中文", "", None, "\x7f del", "\x00nul", "\\u2028 literal", "\\n"]  # fmt: skip
+
+
+def _both(findings: list[Finding]) -> tuple[str, str]:
+    """The JSON report of *findings* as a tuple, and as the checker's frame (Findings)."""
+    import polars as pl
+
+    from toolkit.report import FINDING_FIELDS, Findings
+
+    schema = {name: pl.String for name in FINDING_FIELDS} | {"line": pl.Int64}
+    rows = [tuple(getattr(f, name) for name in FINDING_FIELDS) for f in findings]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    from_frame = Report(file="data/f.csv", rows=3, findings=Findings(frame))
+    return render([report(*findings)], "json"), render([from_frame], "json")
+
+
+def test_json_from_the_checkers_frame_is_the_same_text() -> None:
+    findings = [
+        finding(line=i + 2, record_id=v, value=v, message=f"m {v!r}", suggestion=v)
+        for i, v in enumerate(CELLS)
+    ]
+    from_objects, from_frame = _both(findings)
+    assert from_frame == from_objects
+    assert [f["value"] for f in json.loads(from_frame)["failures"]] == CELLS
+
+
+@given(st.lists(st.tuples(st.text(), st.one_of(st.none(), st.text())), max_size=5))
+def test_json_from_the_checkers_frame_is_the_same_text_for_any_cells(
+    cells: list[tuple[str, str | None]],
+) -> None:
+    findings = [finding(line=i + 2, value=v, message=m) for i, (m, v) in enumerate(cells)]
+    from_objects, from_frame = _both(findings)
+    assert from_frame == from_objects
 
 
 # ---------------------------------------------------------------- choosing a format

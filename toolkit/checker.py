@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.io import LINE, Table, read_table, table_from_frame
 from toolkit.prepare import prepare
-from toolkit.report import FINDING_FIELDS, Finding, Report
+from toolkit.report import Finding, Findings, Report
 from toolkit.rules import all_rules
 from toolkit.rules.base import ROW, Context, Rule
 
@@ -135,7 +134,7 @@ def _engine(name: str) -> Engine:
 
 def explain(
     ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], failures: list[Failures]
-) -> tuple[Finding, ...]:
+) -> Sequence[Finding]:
     """Findings for the failing rows, ordered by line, then rule, then column (stable)."""
     by_id = {rule.id: rule for rule in rules}
     order = {rule.id: i for i, rule in enumerate(rules)}
@@ -169,4 +168,4 @@ def explain(
         )
         .sort("line", _RANK, _COLUMN_RANK, maintain_order=True)
     )
-    return tuple(starmap(Finding, found.select(FINDING_FIELDS).iter_rows()))
+    return Findings(found)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import starmap
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FINDING_FIELDS = (
     "rule",
@@ -42,24 +47,72 @@ class Finding:
         return dict(zip(FINDING_FIELDS, _FIELDS_OF(self), strict=True))
 
 
+class Findings(Sequence[Finding]):
+    """Findings held as a polars frame (one column per FINDING_FIELDS, in report order), as
+    the checker makes them: Finding objects are built only when a caller reads them one by
+    one (a report of 200,000 findings written as JSON never needs them)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame.select(FINDING_FIELDS)
+        self._items: tuple[Finding, ...] | None = None
+
+    def _all(self) -> tuple[Finding, ...]:
+        if self._items is None:
+            self._items = tuple(starmap(Finding, self.frame.iter_rows()))
+        return self._items
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"Findings({len(self)} findings)"
+
+    def having(self, column: str, value: str) -> int:
+        """How many findings have *value* in *column* (severity, rule), from the frame."""
+        return int((self.frame.get_column(column) == value).sum())
+
+
 @dataclass(frozen=True)
 class Report:
     """All findings for one file."""
 
     file: str
     rows: int
-    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    findings: Sequence[Finding] = field(default_factory=tuple)  # a tuple, or Findings
     rule_order: tuple[str, ...] = ()  # every rule of the catalogue, in its order
     disabled: tuple[str, ...] = ()  # rules turned off for this run
     changed: tuple[str, int] | None = None  # (git revision, rows changed since) if diff-aware
 
     @property
     def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
+        return self._severity_count("error")
 
     @property
     def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
+        return self._severity_count("warning")
+
+    def _severity_count(self, severity: str) -> int:
+        if isinstance(self.findings, Findings):
+            return self.findings.having("severity", severity)
+        return sum(f.severity == severity for f in self.findings)
 
     @property
     def valid(self) -> bool:
@@ -67,19 +120,25 @@ class Report:
 
     @property
     def by_rule(self) -> dict[str, int]:
-        counts = Counter(f.rule for f in self.findings)
+        if isinstance(self.findings, Findings):
+            rules = self.findings.frame.get_column("rule").value_counts()
+            counts = Counter(dict(rules.iter_rows()))
+        else:
+            counts = Counter(f.rule for f in self.findings)
         order = {rule: i for i, rule in enumerate(self.rule_order)}
         return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape."""
-        return {
+    def to_dict(self, failures: bool = True) -> dict[str, Any]:
+        """The documented JSON shape (without the failures when *failures* is false)."""
+        out = {
             "file": self.file,
             "rows": self.rows,
             "valid": self.valid,
             "summary": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.by_rule},
-            "failures": [f.to_dict() for f in self.findings],
         }
+        if failures:
+            out["failures"] = [f.to_dict() for f in self.findings]
+        return out
 
     def flatten(
         self, fields: tuple[str, ...] = ("line", "rule", "column")

@@ -10,14 +10,68 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from toolkit.report import Report
 
 
 def render(reports: list[Report], *, color: bool = False) -> str:
     if len(reports) == 1:
-        return layout(reports[0].to_dict())
-    items = ",\n".join("  " + _object(r.to_dict(), "  ") for r in reports)
+        return layout(_payload(reports[0]))
+    items = ",\n".join("  " + _object(_payload(r), "  ") for r in reports)
     return f"[\n{items}\n]\n"
+
+
+class _Encoded(list[str]):
+    """Items of a list value already written as JSON, one per line."""
+
+
+def _payload(report: Report) -> dict[str, Any]:
+    from toolkit.report import Findings
+
+    payload = report.to_dict(failures=False)
+    if isinstance(report.findings, Findings):  # the checker's: written from its frame
+        payload["failures"] = _Encoded(_lines(report.findings.frame))
+    else:
+        payload["failures"] = _Encoded(_dumps(f.to_dict()) for f in report.findings)
+    return payload
+
+
+def _lines(frame: pl.DataFrame) -> list[str]:
+    """Each row as the JSON object _dumps writes for its dict (same keys, order, spacing
+    and escapes), built column-wise by polars."""
+    import polars as pl
+
+    parts: list[pl.Expr] = []
+    for i, name in enumerate(frame.columns):
+        parts.append(pl.lit(("{" if i == 0 else ", ") + _dumps(name) + ": "))
+        column = frame.get_column(name)
+        if column.dtype == pl.String:
+            parts.append(_strings(column))
+        else:  # whole numbers (line)
+            parts.append(pl.col(name).cast(pl.String).fill_null("null"))
+    parts.append(pl.lit("}"))
+    return frame.select(pl.concat_str(parts).alias("json")).get_column("json").to_list()
+
+
+def _strings(column: pl.Series) -> pl.Expr:
+    """A string column as JSON string literals (null as null), escaped as json.dumps(...,
+    ensure_ascii=False) and _dumps escape them: backslash, quote, control characters, and
+    the line and paragraph separators."""
+    import polars as pl
+
+    text = pl.col(column.name)
+    text = text.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+        '"', '\\"', literal=True
+    )
+    present = column.str.extract_all(_ESCAPED_CHARS).explode().drop_nulls().unique().to_list()
+    for char in sorted(present):
+        text = text.str.replace_all(char, _dumps(char)[1:-1], literal=True)
+    return pl.concat_str([pl.lit('"'), text, pl.lit('"')]).fill_null("null")
+
+
+# what json.dumps escapes besides quote and backslash, and what _dumps adds (Rust syntax)
+_ESCAPED_CHARS = "[\\x00-\\x1f\\x{2028}\\x{2029}]"
 
 
 def layout(payload: dict[str, Any]) -> str:
@@ -29,7 +83,10 @@ def _object(payload: dict[str, Any], indent: str) -> str:
     inner = indent + "  "
     fields = []
     for key, value in payload.items():
-        if isinstance(value, list) and value:
+        if isinstance(value, _Encoded) and value:
+            rows = ",\n".join(inner + "  " + item for item in value)
+            fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
+        elif isinstance(value, list) and value:
             rows = ",\n".join(inner + "  " + _dumps(item) for item in value)
             fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
         else:
