@@ -749,3 +749,26 @@ def test_fixtures_says_one_event(tmp_path: Path) -> None:
     result = invoke("fixtures", "--events", "1", "-o", tmp_path / "one.csv", command=main)
     assert result.exit_code == 0, result.stderr
     assert ", 1 event) and " in result.stderr.splitlines()[0]
+
+
+def test_console_scripts_exempt_the_loaded_gazetteer_from_gc_but_cli_runner_does_not(
+    write_csv: Writer,
+) -> None:
+    """A short-lived process freezes the gazetteer it loads (gc.freeze); the command run
+    in-process (as a library caller or a test would) leaves the process's GC alone."""
+    from toolkit.gazetteer import lookup
+
+    path = write_csv(rows({}))
+    assert invoke(path).exit_code == 0
+    assert lookup._FREEZE_WHEN_LOADED is False
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+        f"sys.argv = ['validate', {str(path)!r}]\n"
+        "from toolkit.cli import validate_main\n"
+        "validate_main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    frozen = int(done.stderr.split("frozen ")[1].split()[0])
+    assert frozen > 100_000  # the gazetteer's objects among them

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from toolkit.cli import main
+from toolkit.cli import event_toolkit_main
 
-main(prog_name="event-toolkit")
+event_toolkit_main()

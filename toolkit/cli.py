@@ -412,4 +412,18 @@ main.add_command(gx_suite_command)
 
 def validate_main() -> None:
     """Entry point of the ``validate`` console script."""
+    _short_lived()
     validate_command(prog_name="validate")
+
+
+def event_toolkit_main() -> None:
+    """Entry point of the ``event-toolkit`` console script (and ``python -m toolkit``)."""
+    _short_lived()
+    main(prog_name="event-toolkit")
+
+
+def _short_lived() -> None:
+    """What only a process that exits after one command may do (not CliRunner tests)."""
+    from toolkit.gazetteer.lookup import freeze_when_loaded
+
+    freeze_when_loaded()
