@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         from toolkit.report import Report
         from toolkit.rules import all_rules
         from toolkit.rules.base import Context
+    from toolkit.gazetteer.lookup import freeze_when_loaded
+
+    freeze_when_loaded()  # as the console scripts do
     with phase("import pandera engine"):
         import pandera.polars as pa
 
