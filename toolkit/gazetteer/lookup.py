@@ -451,6 +451,8 @@ def _queries(value: str, levels: tuple[str, ...]) -> tuple[str, ...]:
     for spelling in (normalise(value), *latin(value)):
         if spelling:
             out.append(spelling)
+            if " " not in spelling:
+                continue  # one word: no designation word to drop
             out += [bare for level in levels for bare in bare_words(spelling, level)]
             out += [bare for level in levels for bare in near_bare_words(spelling, level)]
     return tuple(dict.fromkeys(q for q in out if q))

@@ -76,22 +76,18 @@ class NameIndex:
         most names of a file of unknown villages. shortlist() then skips them at once."""
         if not queries:
             return
-        padded = pl.DataFrame({"q": list(queries)}, schema={"q": pl.String}).with_columns(
-            ("  " + pl.col("q") + " ").alias("p")
-        )
-        grams = (
-            padded.with_columns(pl.int_ranges(0, pl.col("p").str.len_chars() - 2).alias("i"))
+        asked = list(queries)
+        padded = pl.DataFrame({"p": [f"  {q} " for q in asked]}, schema={"p": pl.String})
+        grams = (  # (query number, trigram number in the scope or null), each trigram once
+            padded.with_row_index("q")
+            .with_columns(pl.int_ranges(0, pl.col("p").str.len_chars() - 2).alias("i"))
             .explode("i")
             .select("q", pl.col("p").str.slice(pl.col("i"), 3).alias("g"))
             .unique()
+            .join(self._grams_frame, on="g", how="left")
+            .drop("g")
         )
-        postings = self._postings_frame
-        vocabulary = pl.Series(list(self.postings), dtype=pl.String).implode()
-        counts = (
-            grams.with_columns(pl.col("g").is_in(vocabulary).alias("hit"))  # not per group
-            .group_by("q")
-            .agg(pl.len().alias("n"), pl.col("hit").sum().alias("hits"))
-        )
+        counts = grams.group_by("q").agg(pl.len().alias("n"), pl.col("gid").count().alias("hits"))
         long = pl.col("n") >= PRUNE_FROM
         first = (pl.col("hits") == 0) | (long & (pl.col("hits") < MIN_SHARED * pl.col("n")))
         out = counts.filter(first).get_column("q").to_list()
@@ -99,33 +95,36 @@ class NameIndex:
         # them, over the shorter one's trigrams
         left = counts.filter(~first & long).select("q", "n")
         shared = (
-            grams.join(left, on="q")
-            .join(postings, on="g")
-            .group_by("q", "n", "id")
+            grams.join(left.select("q"), on="q")
+            .join(self._postings_frame, on="gid")
+            .group_by("q", "id")
             .len()
+            .join(left, on="q")
             .join(self._sizes_frame, on="id")
             .select("q", (pl.col("len") / pl.min_horizontal("size", "n")).alias("shared"))
             .group_by("q")
             .agg(pl.col("shared").max())  # plain aggregations only: no per-group expressions
         )
         out += shared.filter(pl.col("shared") < MIN_SHARED).get_column("q").to_list()
-        self.ruled_out.update(out)
+        self.ruled_out.update(asked[i] for i in out)
+
+    @cached_property
+    def _grams_frame(self) -> pl.DataFrame:
+        """(trigram, its number) for every trigram of the scope's names."""
+        grams = pl.Series("g", list(self.postings), dtype=pl.String)
+        return grams.to_frame().with_row_index("gid")
 
     @cached_property
     def _postings_frame(self) -> pl.DataFrame:
-        """(trigram, name number) for every trigram of every name."""
-        grams = list(self.postings)
-        lengths = [len(self.postings[g]) for g in grams]
-        return pl.DataFrame(
-            {
-                "g": pl.Series(grams, dtype=pl.String).gather(
-                    np.repeat(np.arange(len(grams)), lengths)
-                ),
-                "id": np.concatenate([self.postings[g] for g in grams])
-                if grams
-                else np.array([], dtype=np.int32),
-            }
+        """(trigram number, name number) for every trigram of every name."""
+        lengths = [len(ids) for ids in self.postings.values()]
+        gids = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)
+        ids = (
+            np.concatenate(list(self.postings.values()))
+            if lengths
+            else np.array([], dtype=np.int32)
         )
+        return pl.DataFrame({"gid": gids, "id": ids})
 
     @cached_property
     def _sizes_frame(self) -> pl.DataFrame:

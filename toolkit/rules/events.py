@@ -31,7 +31,7 @@ def is_total() -> pl.Expr:
 def event_columns() -> tuple[pl.Expr, pl.Expr]:
     """The expressions for EVENT_KEY and ANCHOR; the second needs the first's column."""
     key = pl.when(pl.col(EVENT).is_not_null()).then(pl.col(ROW).min().over(EVENT))
-    first_total = pl.col(ROW).filter(is_total()).min().over(EVENT_KEY)
+    first_total = pl.when(is_total()).then(pl.col(ROW)).min().over(EVENT_KEY)
     anchor = pl.coalesce(
         pl.when(pl.col(EVENT_KEY).is_not_null()).then(first_total), pl.col(EVENT_KEY), pl.col(ROW)
     )

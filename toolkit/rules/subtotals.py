@@ -15,7 +15,7 @@ from toolkit.rules.parsing import INF, count_interval, format_interval, hi, inte
 
 
 def _first_total() -> pl.Expr:
-    return pl.col(ROW).filter(is_total()).min().over(EVENT_KEY)
+    return pl.when(is_total()).then(pl.col(ROW)).min().over(EVENT_KEY)
 
 
 def _event_rows(frame: pl.DataFrame, events: pl.Series) -> pl.DataFrame:
@@ -83,13 +83,15 @@ class PartsAddUp(Rule):
 
     @staticmethod
     def _sums() -> list[pl.Expr]:
+        """Per event: its parts' summed interval, parts without a count, parts, totals
+        (aggregations: group by EVENT_KEY, or add .over(EVENT_KEY))."""
         part = pl.col("role") == "part"
         return [
-            pl.col(lo()).filter(part).sum().over(EVENT_KEY).alias("__parts_lo"),
-            pl.col(hi()).filter(part).sum().over(EVENT_KEY).alias("__parts_hi"),
-            pl.col(lo()).filter(part).null_count().over(EVENT_KEY).alias("__parts_unknown"),
-            part.sum().over(EVENT_KEY).alias("__parts"),
-            is_total().sum().over(EVENT_KEY).alias("__totals"),
+            pl.when(part).then(pl.col(lo())).sum().alias("__parts_lo"),
+            pl.when(part).then(pl.col(hi())).sum().alias("__parts_hi"),
+            (part & pl.col(lo()).is_null()).sum().alias("__parts_unknown"),
+            part.sum().alias("__parts"),
+            is_total().sum().alias("__totals"),
         ]
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
@@ -104,16 +106,19 @@ class PartsAddUp(Rule):
         broken = judged & apart
         # the intervals under this run's tolerance (prepare() made them too, for explain)
         intervals = count_interval("count", "count_qualifier", ctx.settings.about_tolerance)
-        return (
-            frame.with_columns(intervals)
-            .with_columns(self._sums())
-            .select((pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes"))
+        events = frame.with_columns(intervals)
+        # one group_by and a join: five windows over a million events cost 5x as much
+        sums = events.group_by(EVENT_KEY).agg(self._sums())
+        return events.join(sums, on=EVENT_KEY, how="left", maintain_order="left").select(
+            (pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes")
         )
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
     ) -> pl.DataFrame:
-        rows = _event_rows(frame, failed[EVENT]).with_columns(self._sums())
+        rows = _event_rows(frame, failed[EVENT]).with_columns(
+            e.over(EVENT_KEY) for e in self._sums()
+        )
         parts = rows.filter(pl.col("role") == "part").group_by(EVENT).agg(pl.col(LINE).sort())
         lines_of = dict(zip(parts[EVENT], parts[LINE].to_list(), strict=True))
         totals = rows.filter(is_total())
