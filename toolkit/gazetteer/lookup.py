@@ -314,13 +314,13 @@ class Gazetteer:
 
     def suggest_many(self, keys: Sequence[tuple[str, Any, Any, Any]]) -> list[str | None]:
         """``suggest(*key)`` for every key, the same results, faster for many: in each
-        country searched, the names that nothing there is close to by the first tests of
-        NameIndex.shortlist are found in one vectorised pass (NameIndex.rule_out)."""
-        searches = [
-            self._country_search(column, value, country) for column, value, country, _ in keys
-        ]
+        country searched, the names that nothing there is close to by the tests of
+        NameIndex.shortlist are found in one vectorised pass (NameIndex.rule_out); the
+        country is searched once per name, whatever regions the keys state."""
+        heads = {(column, value, country) for column, value, country, _ in keys}
+        searches = {head: self._country_search(*head) for head in heads}
         wanted: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
-        for search in searches:
+        for search in searches.values():
             if search is not None and search not in self._found:
                 wanted.setdefault(search[0], set()).add(search[1])
         for scope, queries in wanted.items():
@@ -329,11 +329,14 @@ class Gazetteer:
             for spellings in queries:
                 if index.ruled_out.issuperset(spellings):
                     self._found[(scope, spellings)] = None  # what best() would find
+        found = {
+            head: None if search is None else self._search(*search)
+            for head, search in searches.items()
+        }
         return [
-            None
-            if search is None or (search in self._found and self._found[search] is None)
-            else self.suggest(*key)
-            for key, search in zip(keys, searches, strict=True)
+            None if found[(column, value, country)] is None else self.suggest(*key)
+            for key in keys
+            for column, value, country, _ in (key,)
         ]
 
     def _country_search(
