@@ -206,6 +206,8 @@ class Gazetteer:
                 numbers.append(
                     [n for level in levels for n in self._ids(level, full)] if full else []
                 )
+                if " " not in normalise(spelling):
+                    continue  # one word: no designation word to drop (bare_keys is empty)
                 numbers.append(
                     [
                         n
