@@ -6,6 +6,8 @@ import gzip
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.contract import load_contract
 from toolkit.errors import GazetteerError
@@ -493,3 +495,17 @@ OBLASTS = (
 def test_ukraines_oblasts_by_their_english_names(gaz: Gazetteer, form: str) -> None:
     unknown = [name for name in OBLASTS if not gaz.resolve("admin1", form.format(name), "UA")]
     assert unknown == []
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_normalise_of_ascii_text_is_the_general_rule(value: str) -> None:
+    """The ASCII shortcut gives what NFKD, dropping marks and casefolding give."""
+    import re
+    import unicodedata
+
+    from toolkit.gazetteer.normalise import _TABLE
+
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    expected = re.sub(r"\s+", " ", stripped.casefold().translate(_TABLE)).strip()
+    assert normalise(value) == expected

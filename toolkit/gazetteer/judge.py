@@ -98,10 +98,11 @@ class _Numbers:
     def __call__(self, verdict: Verdict | None) -> int | None:
         if verdict is None:
             return None
-        if verdict not in self._of:
-            self._of[verdict] = len(self.verdicts)
+        number = self._of.get(verdict)
+        if number is None:
+            number = self._of[verdict] = len(self.verdicts)
             self.verdicts.append(verdict)
-        return self._of[verdict]
+        return number
 
 
 def judge_frame(

@@ -41,9 +41,12 @@ _WS = re.compile(r"\s+")
 @lru_cache(maxsize=NAMES_CACHED)
 def normalise(value: str) -> str:
     """The matching key of a place name ("Kŭhistoni  Badakhshon" -> "kuhistoni badakhshon")."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = stripped.casefold().translate(_TABLE)
+    if value.isascii():  # NFKD changes no ASCII text and leaves no mark to drop
+        folded = value.lower().translate(_TABLE)
+    else:
+        decomposed = unicodedata.normalize("NFKD", value)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = stripped.casefold().translate(_TABLE)
     return _WS.sub(" ", folded).strip()
 
 
