@@ -83,11 +83,9 @@ def _object(payload: dict[str, Any], indent: str) -> str:
     inner = indent + "  "
     fields = []
     for key, value in payload.items():
-        if isinstance(value, _Encoded) and value:
-            rows = ",\n".join(inner + "  " + item for item in value)
-            fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
-        elif isinstance(value, list) and value:
-            rows = ",\n".join(inner + "  " + _dumps(item) for item in value)
+        if isinstance(value, list) and value:
+            items = value if isinstance(value, _Encoded) else [_dumps(item) for item in value]
+            rows = ",\n".join(inner + "  " + item for item in items)
             fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
         else:
             fields.append(f"{inner}{_dumps(key)}: {_dumps(value)}")

@@ -51,13 +51,6 @@ def verdicts(ctx: Context, chain: Chain) -> dict[str, Verdict]:
     return found
 
 
-def _breaks(found: dict[str, Verdict], rule: str, column: str | None) -> bool:
-    if column is None:  # place.hierarchy: the row, on its first misplaced column
-        return any(v.rule == rule for v in found.values())
-    verdict = found.get(column)
-    return verdict is not None and verdict.rule == rule
-
-
 def _name(rule: str, column: str | None) -> str:
     return f"{rule}|{column or '*'}"
 
@@ -75,11 +68,15 @@ class _Judged:
     rows: pl.DataFrame
 
     def breaking(self, rule: str, column: str | None) -> pl.Expr:
-        """Whether a chain's verdict on *column* is *rule*'s (None: on any column)."""
-        if column is None:
-            return pl.any_horizontal(self.breaking(rule, c) for c in PLACES)
-        numbers = [i for i, v in enumerate(self.verdicts) if v.rule == rule]
-        return pl.col(VERDICT + column).is_in(numbers).fill_null(False)
+        return _breaking(self.verdicts, rule, column)
+
+
+def _breaking(verdicts: list[Verdict], rule: str, column: str | None) -> pl.Expr:
+    """Whether a chain's verdict on *column* is *rule*'s (None: on any column)."""
+    if column is None:
+        return pl.any_horizontal(_breaking(verdicts, rule, c) for c in PLACES)
+    numbers = [i for i, v in enumerate(verdicts) if v.rule == rule]
+    return pl.col(VERDICT + column).is_in(numbers).fill_null(False)
 
 
 def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
@@ -92,9 +89,8 @@ def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
         return held
     cells = ctx.shared.setdefault(_CELLS, Memo())  # bounded: GX reuses a context per process
     chains, found = judge_frame(ctx.gazetteer, places.unique(), cells)
-    unmapped = _Judged(places, chains, found, pl.DataFrame())
     flags = chains.select(
-        *PLACES, *(unmapped.breaking(rule, c).alias(_name(rule, c)) for rule, c in _BREAKS)
+        *PLACES, *(_breaking(found, rule, c).alias(_name(rule, c)) for rule, c in _BREAKS)
     )
     counts = flags.select(pl.exclude(PLACES).sum()).row(0, named=True)
     rows = places.join(
