@@ -452,19 +452,100 @@ def test_suggest_many_finds_what_suggest_finds(gaz: Gazetteer) -> None:
     assert expected.count(None) >= 80
 
 
-def test_rule_out_marks_exactly_the_queries_without_a_shortlist(gaz: Gazetteer) -> None:
-    from toolkit.gazetteer.suggest import NameIndex
+def _shortlist_key(names: list[str], query: str) -> list[int]:
+    """The shortlist as its docstring defines it, by brute force over every name."""
 
+    def grams(text: str) -> set[str]:
+        padded = f"  {text} "
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+    own = grams(query)
+    anywhere = set().union(*(grams(n) for n in names))
+    shared = {i: len(own & grams(n)) for i, n in enumerate(names)}
+    shared = {i: k for i, k in shared.items() if k}
+    long = len(own) >= 8
+    if not shared or (long and len(own & anywhere) < len(own) / 3):
+        return []
+    parts = [k / min(len(grams(names[i])), len(own)) for i, k in shared.items()]
+    if long and max(parts) < 1 / 3:
+        return []
+    ranked = sorted(shared, key=lambda i: (-shared[i], i))[:64]
+    return sorted(ranked)
+
+
+def _af_index_and_queries(gaz: Gazetteer) -> tuple[dict[str, str], list[str]]:
     names = {normalise(p.name): p.name for p in gaz.places("AF") if p.level != "country"}
     queries = sorted(
         {normalise(n) for n in _garbled(list(names.values())[::7])}
         | {"q" + n[::-1] for n in list(names)[::11]}
-        | {"ab", "xyz", "kabul province", "a very long name of nowhere at all"}
+        | {"ab", "xyz", "kabul province", "a very long name of nowhere at all", "ali"}
     )
-    primed, plain = NameIndex.of(names), NameIndex.of(names)
-    primed.rule_out(queries)
-    assert primed.ruled_out == {q for q in queries if not plain.shortlist(q)}
-    assert 0 < len(primed.ruled_out) < len(queries)
+    return names, queries
+
+
+def test_shortlists_are_the_names_sharing_most_trigrams(gaz: Gazetteer) -> None:
+    from toolkit.gazetteer.suggest import NameIndex
+
+    names, queries = _af_index_and_queries(gaz)
+    index = NameIndex.of(names)
+    some = queries[::5]
+    got: dict[str, list[int]] = {q: [] for q in some}
+    for q, i in index.shortlists(some).iter_rows():
+        got[q].append(i)
+    expected = {q: _shortlist_key(index.names, q) for q in some}
+    assert got == expected
+    assert sum(not v for v in expected.values()) >= 5  # some queries have none
+    assert max(len(v) for v in expected.values()) == 64  # some are cut at 64
+
+
+def test_best_many_is_extract_one_over_each_shortlist(gaz: Gazetteer) -> None:
+    """The answer key: rapidfuzz's extractOne query by query, scorer by scorer."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    from toolkit.gazetteer.suggest import NameIndex, token_cover
+
+    names, queries = _af_index_and_queries(gaz)
+    index = NameIndex.of(names)
+    asked = [tuple(queries[i : i + 2]) for i in range(0, len(queries), 3)]
+    asked += [("kabul provnce", "kabul"), ("nangarhar jalalabad", "nangrahar")]
+
+    def key(spellings: tuple[str, ...]) -> str | None:
+        steps = [
+            (fuzz.ratio, 80, True, 0),
+            (OSA.distance, 1, False, 3),
+            (fuzz.WRatio, 80, True, 0),
+            (token_cover, 85, False, 0),
+        ]
+        for scorer, cutoff, highest, letters in steps:
+            hits = []
+            for q in spellings:
+                if len(q) < letters or (scorer is token_cover and len(q.split()) < 2):
+                    continue
+                listed = [index.names[i] for i in _shortlist_key(index.names, q)]
+                hit = process.extractOne(q, listed, scorer=scorer, score_cutoff=cutoff)
+                if hit is not None:
+                    hits.append(hit)
+            if hits:
+                best = hits[0] if not highest else max(hits, key=lambda h: h[1])
+                return names[best[0]]
+        return None
+
+    expected = [key(a) for a in asked]
+    assert index.best_many(asked, with_words=True) == expected
+    assert sum(e is not None for e in expected) > 20 and expected.count(None) > 5
+
+
+def test_a_region_is_searched_only_for_names_close_to_one_of_its_country() -> None:
+    fresh = Gazetteer.default().extended([])
+    keys = [("location", "Qzxqzxqzxq", "TJ", "GBAO"), ("location", "Ruzvai", "TJ", "GBAO")]
+    assert fresh.suggest_many(keys) == [None, "Ruzvay"]
+    searched = {(scope, queries[0]) for scope, queries in fresh._found}
+    assert searched == {
+        (("location", "TJ", ""), "qzxqzxqzxq"),
+        (("location", "TJ", ""), "ruzvai"),
+        (("location", "TJ", "Gorno-Badakhshan"), "ruzvai"),
+    }
 
 
 def test_lookup_caches_start_over_instead_of_growing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,7 +150,9 @@ def _with_cells(
         if _filled(value):
             key = (column, value, cc)
             cell = cells.get(key)
-            if cell is None:
+            if cell is None and gazetteer.nowhere(column, value):  # not cached: cheap, many
+                cell = ((), _not_found(gazetteer, column, value, cc, ()))
+            elif cell is None:
                 cell = cells[key] = _judge_column(gazetteer, column, value, cc)
             judged.append((value, cc, bool(cell[0]), number(cell[1])))
     schema = {column: pl.String, _CC: pl.String, _FOUND + column: pl.Boolean}
@@ -205,21 +207,29 @@ def _judge_column(
     if places:
         return places, None
     renamed = gazetteer.former(column, value, cc)
-    where = gazetteer.country_name(cc) if cc else ""
     if renamed:  # a unit's former name: it cannot be dated, so it is not an error
         now = " or ".join(dict.fromkeys(f"{p.name} in {where_is(gazetteer, p)}" for p in renamed))
         names = {p.name for p in renamed}
         current = names.pop() if len(names) == 1 else None
         detail = f"{column} {value!r} is a former name of {now}"
         return (), _unverified(column, detail, current)
+    elsewhere = gazetteer.resolve(column, value, None) if cc is not None else ()
+    return (), _not_found(gazetteer, column, value, cc, elsewhere)
+
+
+def _not_found(
+    gazetteer: Gazetteer, column: str, value: str, cc: str | None, elsewhere: tuple[Place, ...]
+) -> Verdict:
+    """The verdict on a name that is no place of the country *cc* (nor a former name), given
+    the places of that name *elsewhere* (in other countries)."""
     if cc is None:
         detail = f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
-        return (), _unverified(column, detail)
-    elsewhere = gazetteer.resolve(column, value, None)
+        return _unverified(column, detail)
+    where = gazetteer.country_name(cc) if cc else ""
     if gazetteer.complete(cc, column):
         if elsewhere:
-            return (), _misplaced(gazetteer, HIERARCHY, column, elsewhere, where)
-        return (), _known(column, value, f" of {where}")
+            return _misplaced(gazetteer, HIERARCHY, column, elsewhere, where)
+        return _known(column, value, f" of {where}")
     detail = (
         f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of {where}"
         " (the gazetteer does not list all of them there)"
@@ -228,7 +238,7 @@ def _judge_column(
         spots = list(dict.fromkeys(where_is(gazetteer, p) for p in elsewhere))
         more = f" and {len(spots) - 3} more" if len(spots) > 3 else ""
         detail += f"; it knows {elsewhere[0].name} in {' or '.join(spots[:3])}{more}"
-    return (), _unverified(column, detail)
+    return _unverified(column, detail)
 
 
 def _nesting(

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import polars as pl
+
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys, bare_words, near_bare_words
 from toolkit.gazetteer.normalise import NAMES_CACHED, compact, latin, normalise
@@ -47,6 +49,9 @@ def freeze_when_loaded() -> None:
 
 K = TypeVar("K")
 V = TypeVar("V")
+# the columns of Gazetteer.suggestions' keys, and its working columns
+SUGGEST_KEY = ("column", "value", "country", "admin1")
+_ROW, _QUERIES, _CODE, _REGION = "__row", "__queries", "__code", "__region"
 # Which place levels each record column matches.
 COLUMN_LEVELS: dict[str, tuple[str, ...]] = {
     "country": ("country",),
@@ -176,6 +181,17 @@ class Gazetteer:
             self._resolved[key] = self._resolve(levels, value, country)
         return self._resolved[key]
 
+    def nowhere(self, column: str, value: str) -> bool:
+        """Whether *value* names no place of the column's levels in any country, not even as
+        a former name: then resolve() and former() find nothing in any country (the common
+        case of a file full of unknown villages, decided once per name)."""
+        levels = COLUMN_LEVELS.get(column, ())
+        if not isinstance(value, str) or not levels:
+            return True
+        if self._stages(levels, value):
+            return False
+        return column not in ("admin1", "admin2") or not self._stages((FORMER + column,), value)
+
     def former(self, column: str, value: str, country: str | None) -> tuple[Place, ...]:
         """Regions or districts that bore *value* as a former name (inside *country* when
         given): Kolkhozobod is now Jaloliddini Balkhi."""
@@ -300,68 +316,105 @@ class Gazetteer:
         Countries are searched among all countries; any other level only inside the stated
         country (its stated admin1 first): a suggestion never names a place elsewhere.
         """
-        search = self._country_search(column, value, country)
-        if search is None:
-            return None
-        scope, queries = search
-        # nothing close in the country means nothing close in its region: search the
-        # country first (once per name), and the region only to prefer its own names
-        found = self._search(scope, queries)
-        if found is None or not admin1 or column not in ("admin2", "location"):
-            return found
-        names = {p.name for p in self.resolve("admin1", admin1, scope[1])}
-        if len(names) != 1:
-            return found
-        return self._search((column, scope[1], names.pop()), queries) or found
+        return self.suggest_many([(column, value, country, admin1)])[0]
 
     def suggest_many(self, keys: Sequence[tuple[str, Any, Any, Any]]) -> list[str | None]:
-        """``suggest(*key)`` for every key, the same results, faster for many: in each
-        country searched, the names that nothing there is close to by the tests of
-        NameIndex.shortlist are found in one vectorised pass (NameIndex.rule_out); the
-        country is searched once per name, whatever regions the keys state."""
-        heads = {(column, value, country) for column, value, country, _ in keys}
-        searches = {head: self._country_search(*head) for head in heads}
-        wanted: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
-        for search in searches.values():
-            if search is not None and search not in self._found:
-                wanted.setdefault(search[0], set()).add(search[1])
-        for scope, queries in wanted.items():
-            index = self._index(scope)
-            index.rule_out({q for spellings in queries for q in spellings})
-            for spellings in queries:
-                if index.ruled_out.issuperset(spellings):
-                    self._found[(scope, spellings)] = None  # what best() would find
-        found = {
-            head: None if search is None else self._search(*search)
-            for head, search in searches.items()
-        }
-        return [
-            None if found[(column, value, country)] is None else self.suggest(*key)
-            for key in keys
-            for column, value, country, _ in (key,)
-        ]
+        """``suggest(*key)`` for every (column, value, country, admin1) key."""
+        frame = pl.DataFrame(list(keys), schema=dict.fromkeys(SUGGEST_KEY, pl.String), orient="row")
+        return self.suggestions(frame).to_list()
 
-    def _country_search(
-        self, column: str, value: Any, country: Any
-    ) -> tuple[tuple[str, str, str], tuple[str, ...]] | None:
-        """Where suggest() first searches for *value* (its column's names in the country,
-        or among all countries for the country column) and what it compares, if anything."""
-        if not isinstance(value, str) or column not in COLUMN_LEVELS:
-            return None
-        queries = _queries(value, COLUMN_LEVELS[column])
-        if not queries:
+    def suggestions(self, keys: pl.DataFrame) -> pl.Series:
+        """``suggest`` for every row of *keys* (the SUGGEST_KEY columns), per row. The work
+        is per distinct name, country and region: each scope searched (a country's names at
+        the column's level, or one of its regions') is searched once for every name asked
+        there (NameIndex.best_many)."""
+        column, value, country, admin1 = (pl.col(c) for c in SUGGEST_KEY)
+        spellings = keys.select(column, value).unique().filter(value.is_not_null())
+        queries = [_queries(v, COLUMN_LEVELS.get(c, ())) for c, v in spellings.iter_rows()]
+        numbered = {q: i for i, q in enumerate(dict.fromkeys(q for q in queries if q))}
+        asked = list(numbered)  # the queries of number i
+        spellings = spellings.with_columns(
+            pl.Series(_QUERIES, [numbered.get(q) for q in queries], dtype=pl.Int64)
+        )
+        places = keys.select(column, country).unique()
+        codes = [self._scope_code(c, k) for c, k in places.iter_rows()]
+        places = places.with_columns(pl.Series(_CODE, codes, dtype=pl.String))
+        frame = (
+            keys.with_row_index(_ROW)
+            .join(spellings, on=["column", "value"], how="left", nulls_equal=True)
+            .join(places, on=["column", "country"], how="left", nulls_equal=True)
+        )
+        # nothing close in the country means nothing close in its region: search the
+        # country first (once per name), and the region only to prefer its own names
+        frame = self._found_in(frame, asked, pl.lit(""), "__country_found")
+        regional = admin1.is_not_null() & (admin1 != "") & column.is_in(["admin2", "location"])
+        heads = frame.filter(regional & pl.col("__country_found").is_not_null())
+        regions = heads.select(column, _CODE, admin1).unique()
+        names = [self._region_name(k, a) for _, k, a in regions.iter_rows()]
+        regions = regions.with_columns(pl.Series(_REGION, names, dtype=pl.String))
+        frame = frame.join(
+            regions, on=["column", _CODE, "admin1"], how="left", nulls_equal=True
+        ).with_columns(
+            pl.when(pl.col("__country_found").is_not_null()).then(_REGION).alias(_REGION)
+        )
+        frame = self._found_in(frame, asked, pl.col(_REGION), "__region_found")
+        return (
+            frame.sort(_ROW)
+            .select(pl.coalesce("__region_found", "__country_found").alias("suggestion"))
+            .to_series()
+        )
+
+    def _found_in(
+        self, frame: pl.DataFrame, asked: list[tuple[str, ...]], admin1: pl.Expr, name: str
+    ) -> pl.DataFrame:
+        """*frame* with column *name*: the best close name of its queries (_QUERIES) in the
+        scope (column, _CODE, *admin1*); null where the scope or the queries are null."""
+        scoped = frame.with_columns(admin1.alias("__in"))
+        searches = scoped.select("column", _CODE, "__in", _QUERIES).drop_nulls().unique()
+        found: list[str | None] = []
+        wanted: dict[tuple[str, str, str], list[int]] = {}
+        rows = searches.rows()
+        for column, code, inside, number in rows:
+            wanted.setdefault((column, code, inside), []).append(number)
+        results: dict[tuple[str, str, str, int], str | None] = {}
+        for scope, numbers in wanted.items():
+            many = [asked[n] for n in numbers]
+            best = self._find(scope, many)
+            results.update(zip(((*scope, n) for n in numbers), best, strict=True))
+        found = [results[row] for row in rows]
+        table = searches.with_columns(pl.Series(name, found, dtype=pl.String))
+        return scoped.join(
+            table, on=["column", _CODE, "__in", _QUERIES], how="left", nulls_equal=False
+        ).drop("__in")
+
+    def _scope_code(self, column: str, country: Any) -> str | None:
+        """The country a column's suggestion is searched in ("" for the country column,
+        which searches all countries; None: nowhere)."""
+        if column not in COLUMN_LEVELS:
             return None
         if column == "country":
-            return (column, "", ""), queries
-        cc = self.country_code(country) if isinstance(country, str) and country else None
-        return None if cc is None else ((column, cc, ""), queries)
+            return ""
+        return self.country_code(country) if isinstance(country, str) and country else None
 
-    def _search(self, scope: tuple[str, str, str], queries: tuple[str, ...]) -> str | None:
-        """The best close name for *queries* in one scope (cached per scope and queries)."""
-        key: tuple[tuple[str, str, str], tuple[str, ...]] = (scope, queries)
-        if key not in self._found:
-            self._found[key] = self._index(scope).best(queries, with_words=bool(scope[1]))
-        return self._found[key]
+    def _region_name(self, country: str, admin1: str) -> str | None:
+        """The region a district or place states, when the value names exactly one."""
+        names = {p.name for p in self.resolve("admin1", admin1, country)}
+        return names.pop() if len(names) == 1 else None
+
+    def _find(self, scope: tuple[str, str, str], many: list[tuple[str, ...]]) -> list[str | None]:
+        """The best close name of each query tuple in one scope (cached per scope and
+        queries; the rest found at once by NameIndex.best_many)."""
+        new = [queries for queries in dict.fromkeys(many) if (scope, queries) not in self._found]
+        known = {
+            queries: self._found[(scope, queries)]
+            for queries in many
+            if (scope, queries) in self._found
+        }
+        if new:
+            best = self._index(scope).best_many(new, with_words=bool(scope[1]))
+            for queries, name in zip(new, best, strict=True):
+                known[queries] = self._found[(scope, queries)] = name
+        return [known[queries] for queries in many]
 
     def _index(self, scope: tuple[str, str, str]) -> NameIndex:
         if scope not in self._indexes:

@@ -11,7 +11,7 @@ the scope, so a file with 50,000 distinct unknown names gets every suggestion in
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -38,7 +38,6 @@ class NameIndex:
     canonical: dict[str, str]
     postings: dict[str, np.ndarray]
     sizes: np.ndarray  # trigrams per name
-    ruled_out: set[str] = field(default_factory=set)  # queries with no shortlist (rule_out)
 
     @classmethod
     def of(cls, choices: dict[str, str]) -> NameIndex:
@@ -52,34 +51,17 @@ class NameIndex:
         sizes = np.array([len(own) for own in grams], dtype=np.int32)
         return cls(names, choices, postings, sizes)
 
-    def shortlist(self, query: str) -> list[int]:
-        """Names sharing the most trigrams with *query* (at most SHORTLIST); for a query of
-        7+ letters, none when no name shares a third of the shorter one's trigrams (then
-        none is close by any of the scorers: one edit spoils at most three trigrams)."""
-        if query in self.ruled_out:
-            return []
-        grams = _trigrams(query)
-        hits = [self.postings[g] for g in grams if g in self.postings]
-        if not hits or (len(grams) >= PRUNE_FROM and len(hits) < MIN_SHARED * len(grams)):
-            return []  # too few of its trigrams occur in any name at all
-        ids, counts = np.unique(np.concatenate(hits), return_counts=True)
-        shared = (counts / np.minimum(self.sizes[ids], len(grams))).max()
-        if len(grams) >= PRUNE_FROM and shared < MIN_SHARED:
-            return []
-        if len(ids) > SHORTLIST:
-            ids = ids[np.argpartition(counts, -SHORTLIST)[-SHORTLIST:]]
-        return [int(i) for i in ids]
-
-    def rule_out(self, queries: Collection[str]) -> None:
-        """Find, in one vectorised pass, the queries whose shortlist is empty by its tests
-        (too few of their trigrams occur in any name, or in any one name, of the scope):
-        most names of a file of unknown villages. shortlist() then skips them at once."""
-        if not queries:
-            return
-        asked = list(queries)
-        padded = pl.DataFrame({"p": [f"  {q} " for q in asked]}, schema={"p": pl.String})
+    def shortlists(self, queries: Collection[str]) -> pl.DataFrame:
+        """The names each query is compared with, in one vectorised pass: rows (q: the
+        query, id: a name's number), by query then name number. A query's shortlist holds
+        the SHORTLIST names sharing the most of its letter trigrams (ties: the lower number);
+        for a query of PRUNE_FROM+ trigrams (7+ letters) it is empty when fewer than a third
+        of them occur in any name, or no name shares a third of the shorter one's trigrams
+        (then no scorer finds it close: one edit spoils at most three trigrams)."""
+        asked = pl.DataFrame({"query": list(queries)}, schema={"query": pl.String})
+        asked = asked.with_row_index("q")
         grams = (  # (query number, trigram number in the scope or null), each trigram once
-            padded.with_row_index("q")
+            asked.select("q", pl.concat_str(pl.lit("  "), "query", pl.lit(" ")).alias("p"))
             .with_columns(pl.int_ranges(0, pl.col("p").str.len_chars() - 2).alias("i"))
             .explode("i")
             .select("q", pl.col("p").str.slice(pl.col("i"), 3).alias("g"))
@@ -89,24 +71,43 @@ class NameIndex:
         )
         counts = grams.group_by("q").agg(pl.len().alias("n"), pl.col("gid").count().alias("hits"))
         long = pl.col("n") >= PRUNE_FROM
-        first = (pl.col("hits") == 0) | (long & (pl.col("hits") < MIN_SHARED * pl.col("n")))
-        out = counts.filter(first).get_column("q").to_list()
-        # the second test, for the long queries left: the most any one name shares with
-        # them, over the shorter one's trigrams
-        left = counts.filter(~first & long).select("q", "n")
-        shared = (
-            grams.join(left.select("q"), on="q")
-            .join(self._postings_frame, on="gid")
-            .group_by("q", "id")
-            .len()
-            .join(left, on="q")
-            .join(self._sizes_frame, on="id")
-            .select("q", (pl.col("len") / pl.min_horizontal("size", "n")).alias("shared"))
-            .group_by("q")
-            .agg(pl.col("shared").max())  # plain aggregations only: no per-group expressions
+        kept = counts.filter(
+            (pl.col("hits") > 0) & ~(long & (pl.col("hits") < MIN_SHARED * pl.col("n")))
         )
-        out += shared.filter(pl.col("shared") < MIN_SHARED).get_column("q").to_list()
-        self.ruled_out.update(asked[i] for i in out)
+        size = len(self.names)  # (query, name) pairs as one number: q * size + id
+        shared = (  # per query and name: the trigrams they share
+            grams.join(kept.select("q", "n"), on="q")
+            .join(self._postings_frame, on="gid")
+            .group_by((pl.col("q").cast(pl.Int64) * size + pl.col("id")).alias("pair"))
+            .agg(pl.len().alias("shared"), pl.col("n").first())
+            .with_columns(
+                (pl.col("pair") // size).alias("q"),
+                (pl.col("pair") % size).cast(pl.Int32).alias("id"),
+            )
+            .join(self._sizes_frame, on="id")
+        )
+        part = pl.col("shared") / pl.min_horizontal("size", "n")
+        close = (  # plain aggregations only: no per-group expressions
+            shared.group_by("q")
+            .agg(part.max().alias("part"), pl.col("n").first())
+            .filter((pl.col("n") < PRUNE_FROM) | (pl.col("part") >= MIN_SHARED))
+            .select("q")
+        )
+        most = int(counts.select(pl.col("n").max()).item() or 0) + 1  # more than any shares
+        ranked = (  # by query, then most trigrams shared, then name number
+            pl.col("q").cast(pl.Int64) * (size * most)
+            + (most - pl.col("shared").cast(pl.Int64)) * size
+            + pl.col("id").cast(pl.Int64)
+        )
+        listed = (
+            shared.join(close, on="q")
+            .sort(ranked)
+            .group_by("q", maintain_order=True)
+            .head(SHORTLIST)
+            .sort("q", "id")
+            .join(asked.with_columns(pl.col("q").cast(pl.Int64)), on="q", maintain_order="left")
+        )
+        return listed.select(pl.col("query").alias("q"), pl.col("id").cast(pl.Int64))
 
     @cached_property
     def _grams_frame(self) -> pl.DataFrame:
@@ -127,54 +128,84 @@ class NameIndex:
         return pl.DataFrame({"gid": gids, "id": ids})
 
     @cached_property
+    def _names_frame(self) -> pl.DataFrame:
+        return (
+            pl.DataFrame({"name": self.names}, schema={"name": pl.String})
+            .with_row_index("id")
+            .cast({"id": pl.Int64})
+        )
+
+    @cached_property
     def _sizes_frame(self) -> pl.DataFrame:
         return pl.DataFrame({"id": np.arange(len(self.sizes), dtype=np.int32), "size": self.sizes})
 
     def best(self, queries: Sequence[str], with_words: bool) -> str | None:
-        """The canonical name closest to any query, or None when nothing is close. The
-        scorers are tried in turn, most exact first; the first that finds a name decides."""
-        shortlists = {
-            q: [self.names[i] for i in ids] for q in queries if (ids := self.shortlist(q))
-        }
-        if not shortlists:
-            return None  # most unknown names: nothing shares enough letters with them
-        from rapidfuzz import fuzz, process
+        """The canonical name closest to any query, or None when nothing is close."""
+        return self.best_many([tuple(queries)], with_words)[0]
+
+    def best_many(self, asked: Sequence[tuple[str, ...]], with_words: bool) -> list[str | None]:
+        """``best`` for many query tuples (a name's spellings) at once. The scorers are tried
+        in turn, most exact first; the first that finds a name for a tuple decides: the
+        highest score over its queries (ties: the earlier query), or for the scorers not
+        ranked by score, its first query with a hit. Within a query's shortlist the best
+        score wins, ties going to the lower name number (as rapidfuzz's extractOne)."""
+        out: list[str | None] = [None] * len(asked)
+        listed = self.shortlists({q: None for queries in asked for q in queries})
+        if listed.is_empty():
+            return out  # most unknown names: nothing shares enough letters with them
+        from rapidfuzz import fuzz
         from rapidfuzz.distance import OSA
 
-        steps: list[tuple[Any, float, bool, Any]] = [
-            (fuzz.ratio, SUGGEST_CUTOFF, True, _any),  # the whole name close
-            (OSA.distance, 1, False, _letters3),  # one edit away: "Gzaa" -> "Gaza"
-            (fuzz.WRatio, SUGGEST_CUTOFF, True, _any),  # a close part: "Panjakent city"
+        pairs = listed.join(self._names_frame, on="id", maintain_order="left")
+        steps: list[tuple[Any, float, bool, bool, Any]] = [  # similarity?, highest?, fits
+            (fuzz.ratio, SUGGEST_CUTOFF, True, True, _any),  # the whole name close
+            (OSA.distance, 1, False, False, _letters3),  # one edit away: "Gzaa" -> "Gaza"
+            (fuzz.WRatio, SUGGEST_CUTOFF, True, True, _any),  # a close part: "Panjakent city"
         ]
         if with_words:  # a garbled name of several words ("Shohon Sh. Shokhin")
-            steps.append((token_cover, TOKEN_CUTOFF, False, _words2))
-        for scorer, cutoff, highest, fits in steps:
-            found = _hit(process.extractOne, shortlists, scorer, cutoff, highest, fits)
-            if found is not None:
-                return self.canonical[found]
-        return None
+            steps.append((token_cover, TOKEN_CUTOFF, True, False, _words2))
+        listed_queries = set(listed.get_column("q").unique().to_list())
+        left = [i for i, queries in enumerate(asked) if not listed_queries.isdisjoint(queries)]
+        for scorer, cutoff, similarity, highest, fits in steps:
+            wanted = {q for i in left for q in asked[i] if q in listed_queries and fits(q)}
+            hits = _hits(pairs.filter(pl.col("q").is_in(list(wanted))), scorer, cutoff, similarity)
+            for i in left:
+                found = [hits[q] for q in asked[i] if q in wanted and q in hits]
+                if found:
+                    name = max(found, key=lambda hit: hit[0])[1] if highest else found[0][1]
+                    out[i] = self.canonical[name]
+            left = [i for i in left if out[i] is None]
+            if not left:
+                break
+        return out
 
 
-def _hit(
-    extract_one: Any,  # rapidfuzz's process.extractOne (its overloads do not fit a table)
-    shortlists: dict[str, list[str]],
-    scorer: Any,
-    cutoff: float,
-    highest: bool,
-    fits: Any,
-) -> str | None:
-    """The name one scorer finds for the queries that *fits* accepts: the highest score over
-    all queries when *highest*, else the first query's hit."""
-    found: tuple[float, str] | None = None
-    for query, names in shortlists.items():
-        if not fits(query):
-            continue
-        hit = extract_one(query, names, scorer=scorer, score_cutoff=cutoff)
-        if hit is not None and not highest:
-            return str(hit[0])
-        if hit is not None and (found is None or hit[1] > found[0]):
-            found = (hit[1], hit[0])
-    return found[1] if found is not None else None
+def _hits(pairs: pl.DataFrame, scorer: Any, cutoff: float, similarity: bool) -> dict[str, Any]:
+    """Query -> (score, name) of its best name by one scorer, for the queries with a name
+    within the cutoff (at least it for a similarity, at most it for a distance)."""
+    if pairs.is_empty():
+        return {}
+    from rapidfuzz import process
+
+    scores = process.cpdist(
+        pairs.get_column("q").to_list(),
+        pairs.get_column("name").to_list(),
+        scorer=scorer,
+        score_cutoff=cutoff,  # scores past it are not exact, but never within it
+        dtype=np.float64,
+        workers=-1,
+    )
+    scored = pairs.with_columns(pl.Series("score", scores, dtype=pl.Float64))
+    within = pl.col("score") >= cutoff if similarity else pl.col("score") <= cutoff
+    best = (
+        scored.filter(within)
+        .sort("q", "score", "id", descending=[False, similarity, False])
+        .group_by("q", maintain_order=True)
+        .first()
+    )
+    sign = 1 if similarity else -1
+    rows = best.select("q", "score", "name").iter_rows()
+    return {q: (sign * score, name) for q, score, name in rows}
 
 
 def _any(query: str) -> bool:

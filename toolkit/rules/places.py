@@ -25,7 +25,7 @@ from toolkit.gazetteer.judge import (
     judge,
     judge_frame,
 )
-from toolkit.gazetteer.lookup import Memo
+from toolkit.gazetteer.lookup import SUGGEST_KEY, Memo
 from toolkit.rules.base import EXPLAINED, ROW, Broken, Context, Rule
 from toolkit.rules.mutating import SEED_COUNTRIES, typo
 
@@ -167,8 +167,8 @@ def _with_suggestions(ctx: Context, picked: pl.DataFrame) -> pl.DataFrame:
     first), looked up once per distinct name and scope (Gazetteer.suggest)."""
     scope = ["column", "value", _IN_COUNTRY, _IN_REGION]
     keys = picked.filter(pl.col("suggestion").is_null()).select(scope).unique()
-    found = ctx.gazetteer.suggest_many(keys.rows())
-    suggested = keys.with_columns(pl.Series(_SUGGESTED, found, dtype=pl.String))
+    found = ctx.gazetteer.suggestions(keys.rename(dict(zip(scope, SUGGEST_KEY, strict=True))))
+    suggested = keys.with_columns(found.alias(_SUGGESTED))
     return picked.join(
         suggested, on=scope, how="left", nulls_equal=True, maintain_order="left"
     ).with_columns(pl.coalesce("suggestion", _SUGGESTED).alias("suggestion"))
