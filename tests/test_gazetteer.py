@@ -511,7 +511,7 @@ def test_best_many_is_extract_one_over_each_shortlist(gaz: Gazetteer) -> None:
     asked += [("kabul provnce", "kabul"), ("nangarhar jalalabad", "nangrahar")]
 
     def key(spellings: tuple[str, ...]) -> str | None:
-        steps = [
+        steps: list[tuple[Any, float, bool, int]] = [
             (fuzz.ratio, 80, True, 0),
             (OSA.distance, 1, False, 3),
             (fuzz.WRatio, 80, True, 0),
