@@ -104,6 +104,12 @@ class _Numbers:
             self.verdicts.append(verdict)
         return number
 
+    def add(self, verdict: Verdict) -> int:
+        """Number a verdict without looking it up: one of many that are all new (another
+        equal to it would get another number, which is harmless: numbers index the list)."""
+        self.verdicts.append(verdict)
+        return len(self.verdicts) - 1
+
 
 def judge_frame(
     gazetteer: Gazetteer, chains: pl.DataFrame, cells: dict[Any, Any]
@@ -144,15 +150,21 @@ def _with_cells(
     number: _Numbers,
 ) -> pl.DataFrame:
     """Per chain, whether its *column* cell names places in its country (_FOUND + column)
-    and the cell's verdict if not: judged once per distinct (value, country)."""
+    and the cell's verdict if not: judged once per distinct (value, country). A name no
+    place bears anywhere (most names of a file of unknown villages) is decided once, and its
+    verdicts are neither cached nor looked up (they are new: _Numbers.add)."""
+    pairs = frame.select(column, _CC).unique()
+    values = pairs.get_column(column).unique().to_list()
+    nowhere = {v for v in values if _filled(v) and gazetteer.nowhere(column, v)}
     judged: list[tuple[str, str | None, bool, int | None]] = []
-    for value, cc in frame.select(column, _CC).unique().iter_rows():
-        if _filled(value):
+    for value, cc in pairs.iter_rows():
+        if value in nowhere:
+            verdict = _not_found(gazetteer, column, value, cc, ())
+            judged.append((value, cc, False, number.add(verdict)))
+        elif _filled(value):
             key = (column, value, cc)
             cell = cells.get(key)
-            if cell is None and gazetteer.nowhere(column, value):  # not cached: cheap, many
-                cell = ((), _not_found(gazetteer, column, value, cc, ()))
-            elif cell is None:
+            if cell is None:
                 cell = cells[key] = _judge_column(gazetteer, column, value, cc)
             judged.append((value, cc, bool(cell[0]), number(cell[1])))
     schema = {column: pl.String, _CC: pl.String, _FOUND + column: pl.Boolean}

@@ -106,7 +106,7 @@ class Gazetteer:
         self._found: Memo[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = Memo()
         self._resolved: Memo[tuple[str, str, str | None], tuple[Place, ...]] = Memo()
         self._staged: Memo[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = Memo()
-        self._known: dict[str, frozenset[str]] = {}
+        self._keys_of: dict[tuple[str, ...], frozenset[str]] = {}
         self._coverage = coverage or {}
         self._pattern_text = patterns
         for raw in extra:
@@ -188,9 +188,23 @@ class Gazetteer:
         levels = COLUMN_LEVELS.get(column, ())
         if not isinstance(value, str) or not levels:
             return True
-        if self._stages(levels, value):
-            return False
-        return column not in ("admin1", "admin2") or not self._stages((FORMER + column,), value)
+        if column in ("admin1", "admin2"):
+            levels = (*levels, FORMER + column)
+        if value.isascii() and " " not in normalise(value):  # its one stage: its key
+            key = compact(value)
+            return not key or key not in self._level_keys(levels)
+        return not self._stages(levels, value)
+
+    def _level_keys(self, levels: tuple[str, ...]) -> frozenset[str]:
+        """Every lookup key of places at these levels (built on first call)."""
+        if levels not in self._keys_of:
+            keys: set[str] = set()
+            for level in levels:
+                if level in self._table.keys:
+                    keys.update(self._table.keys[level][0])
+                keys.update(self._extra_keys.get(level, {}))
+            self._keys_of[levels] = frozenset(keys)
+        return self._keys_of[levels]
 
     def former(self, column: str, value: str, country: str | None) -> tuple[Place, ...]:
         """Regions or districts that bore *value* as a former name (inside *country* when
@@ -299,14 +313,7 @@ class Gazetteer:
 
     def known_keys(self, column: str) -> frozenset[str]:
         """Lookup keys (names and aliases) a column value can match (built on first call)."""
-        if column not in self._known:
-            keys: set[str] = set()
-            for level in COLUMN_LEVELS.get(column, ()):
-                if level in self._table.keys:
-                    keys.update(self._table.keys[level][0])
-                keys.update(self._extra_keys[level])
-            self._known[column] = frozenset(keys)
-        return self._known[column]
+        return self._level_keys(COLUMN_LEVELS.get(column, ()))
 
     def suggest(
         self, column: str, value: str, country: str | None = None, admin1: str | None = None
