@@ -6,7 +6,7 @@ import gzip
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.contract import load_contract
@@ -546,6 +546,27 @@ def test_a_region_is_searched_only_for_names_close_to_one_of_its_country() -> No
         (("location", "TJ", ""), "ruzvai"),
         (("location", "TJ", "Gorno-Badakhshan"), "ruzvai"),
     }
+
+
+NOWHERE_SAMPLES = [
+    "Ruzvay", "ruzvay", "Ruz-vay", "Darvoz", "Qzxqzx", "", " ", "Kolkhozobod", "GBAO",
+    "Khatlon Province", "Herat District", "Хорог", "Ванҷ", "AF1301", "Gardez", "a", "'",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["admin1", "admin2", "location", "country"]),
+    st.one_of(
+        st.sampled_from(NOWHERE_SAMPLES),
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+        st.text(alphabet="ruzvaydoKhtl -'", max_size=10),
+    ),
+)
+def test_nowhere_is_no_place_and_no_former_name_anywhere(column: str, value: str) -> None:
+    gaz = Gazetteer.default()
+    expected = not gaz.resolve(column, value, None) and not gaz.former(column, value, None)
+    assert gaz.nowhere(column, value) == expected
 
 
 def test_lookup_caches_start_over_instead_of_growing(monkeypatch: pytest.MonkeyPatch) -> None:
