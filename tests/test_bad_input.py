@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.conftest import NO_PLACES, REAL
 from toolkit.cli import validate_command
 from toolkit.errors import InputError
-from toolkit.io import read_table
+from toolkit.readers import read_table
 
 SEED = (REAL / "extraction_errors.csv").read_bytes()
 NASTY = [b'"', b",", b"\n", b"\r", b"\x00", b"\xff"]

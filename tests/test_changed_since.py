@@ -93,4 +93,4 @@ def test_unknown_revision_and_no_repository_exit_2(
 
 def test_folder_without_csv_files_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
-    assert "no *.csv files" in one_line_error(result)
+    assert "no input files in this folder" in one_line_error(result)

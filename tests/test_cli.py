@@ -54,6 +54,7 @@ EXTRACTION_ERRORS = [
     (38, "record_id.unique", "record_id", "err-dup-1037"),
     (39, "date.order", "event_date_end", "err-period-reversed"),
     (40, "date.range", "published_date", "err-year-2201"),
+    (41, "row.shape", None, "err-ragged-row"),
 ]
 
 
@@ -85,7 +86,7 @@ def test_extraction_errors_exit_1_with_exact_findings() -> None:
     report = payload(result)
     found = [(f["line"], f["rule"], f["column"], f["record_id"]) for f in report["failures"]]
     assert found == EXTRACTION_ERRORS
-    assert report["rows"] == 39
+    assert report["rows"] == 40
     assert report["valid"] is False
     assert report["summary"]["errors"] == len(EXTRACTION_ERRORS)
 
@@ -115,18 +116,13 @@ def test_warnings_only_exit_0(write_csv: Writer) -> None:
         (bytes(range(256)) * 4, "looks like a binary file (NUL bytes), not a UTF-8 CSV"),
         (
             csv_text(rows({}, {"source": "Spütnik"})).encode("latin-1"),
-            "line 3: bytes that are not UTF-8 at byte 293",
+            "line 3: bytes that are not UTF-8 at byte 293; they look like cp1252: "
+            "try --encoding cp1252",
         ),
         (
-            csv_text(rows({}, {}, {})).replace(",1037,", ",1037,,", 2).encode(),
-            None,  # too many fields: see test_io for the missing line number
-        ),
-        (
-            csv_text(rows({}, {}, {}))
-            .replace("\nr3,", "\nr3,,", 1)
-            .replace(",1037,", ",", 3)[:-1]
-            .encode(),
-            None,
+            b'record_id,event_id\nr1,"e1\n',
+            "line 2: a quoted cell starts in this record and "
+            "never closes (it takes the rest of the file)",
         ),
     ],
 )
@@ -139,15 +135,23 @@ def test_unusable_file_exits_2(tmp_path: Path, data: bytes, message: str | None)
         assert error == f"{path}: {message}"
 
 
-def test_ragged_row_names_its_line(tmp_path: Path) -> None:
-    text = csv_text(rows({"quote": "two\nlines"}, {}, {}))
+def test_a_ragged_row_is_reported_with_every_other_finding(tmp_path: Path) -> None:
+    text = csv_text(rows({"quote": "two\nlines"}, {"count": "1,037"}, {}))
     path = tmp_path / "events.csv"
-    path.write_text(text.replace(",1037,", ",", 3).replace("\nr3,", "\n\nr3,"))
-    text_lines = path.read_text().split("\n")
-    assert text_lines[3].startswith("r2,")  # header, r1 over two lines, then r2 on line 4
-    # every row is short by one field; the first is reported with its line
-    error = one_line_error(invoke(path))
-    assert error == f"{path}: line 2: 16 fields, the header has 17 (and 2 more rows)"
+    # r3 loses its last cell (the empty quote): 16 cells; r1 spans lines 2-3, r2 is line 4
+    path.write_text(text.replace("\nr3,", "\n\nr3,").rstrip("\n").removesuffix(",") + "\n")
+    result = invoke(path, "--format", "json", *NO_PLACES)
+    assert result.exit_code == 1
+    report = payload(result)
+    assert [(f["line"], f["rule"], f["column"], f["message"]) for f in report["failures"]] == [
+        (4, "value.type", "count", "count '1,037' is not a non-negative integer literal"),
+        (
+            6,
+            "row.shape",
+            None,
+            "16 cells where the header has 17 (the missing cells are read as empty)",
+        ),
+    ]
 
 
 def test_missing_required_columns_are_named(tmp_path: Path) -> None:
@@ -162,12 +166,21 @@ def test_missing_required_columns_are_named(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert one_line_error(invoke(tmp_path / "no.csv")) == f"{tmp_path / 'no.csv'}: no such file"
     # a folder stands for the CSV files below it (issue 5); an empty one is unusable
-    assert one_line_error(invoke(tmp_path)) == f"{tmp_path}: no *.csv files in this folder"
+    assert one_line_error(invoke(tmp_path)) == (
+        f"{tmp_path}: no input files in this folder (.csv, .tsv, .jsonl, .parquet, .xlsx)"
+    )
 
 
-def test_one_unusable_file_among_several_exits_2(tmp_path: Path) -> None:
-    error = one_line_error(invoke(REAL / "events.csv", tmp_path / "no.csv"))
-    assert error == f"{tmp_path / 'no.csv'}: no such file"
+def test_one_unusable_file_among_several_exits_2_after_checking_the_others(
+    tmp_path: Path,
+) -> None:
+    result = invoke(REAL / "events.csv", tmp_path / "no.csv", REAL / "extraction_errors.csv")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'no.csv'}: no such file\n"
+    heads = [line for line in result.stdout.splitlines() if line.startswith(("/", str(REAL)))]
+    assert heads[:1] == [f"{REAL / 'events.csv'}: 12 rows, 0 errors, 0 warnings: valid"]
+    assert f"{tmp_path / 'no.csv'}: UNUSABLE: {tmp_path / 'no.csv'}: no such file" in heads
+    assert heads[-1].startswith(f"{REAL / 'extraction_errors.csv'}: 40 rows, ")
 
 
 def test_usage_errors_exit_2() -> None:
@@ -186,7 +199,7 @@ def test_unknown_engine_exits_2() -> None:
 # ------------------------------------------------------------------ inputs that must work
 
 
-def test_header_only_file_is_valid_with_0_rows(tmp_path: Path) -> None:
+def test_header_only_file_is_valid_with_a_warning_on_line_1(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_text(",".join(COLUMNS) + "\r\n")
     result = invoke(path, "--format", "json")
@@ -194,10 +207,20 @@ def test_header_only_file_is_valid_with_0_rows(tmp_path: Path) -> None:
     assert payload(result) == {
         "file": str(path),
         "rows": 0,
+        "located_by": "line",
         "valid": True,
-        "summary": {"errors": 0, "warnings": 0, "by_rule": {}},
-        "failures": [],
-    }
+        "summary": {"errors": 0, "warnings": 1, "by_rule": {"row.shape": 1}},
+        "failures": [
+            {
+                "rule": "row.shape", "severity": "warning", "line": 1, "record_id": None,
+                "event_id": None, "column": None, "value": None,
+                "message": "the file has a header row but no records", "suggestion": None,
+            }
+        ],
+    }  # fmt: skip
+    assert invoke(path, "--rule", "row.shape=off").stdout.startswith(
+        f"{path}: 0 rows, 0 errors, 0 warnings: valid"
+    )
 
 
 def test_bom_crlf_reordered_and_extra_columns(tmp_path: Path) -> None:
@@ -246,7 +269,7 @@ def test_json_shape_is_exact(write_csv: Writer) -> None:
     result = invoke(path, "--format", "json", *NO_PLACES)
     assert result.exit_code == 1
     report = payload(result)
-    assert list(report) == ["file", "rows", "valid", "summary", "failures"]
+    assert list(report) == ["file", "rows", "located_by", "valid", "summary", "failures"]
     assert list(report["summary"]) == ["errors", "warnings", "by_rule"]
     assert report["summary"] == {"errors": 1, "warnings": 0, "by_rule": {"value.type": 1}}
     assert [list(f) for f in report["failures"]] == [FINDING_KEYS]
@@ -271,7 +294,7 @@ def test_json_for_several_files_is_a_list() -> None:
     assert isinstance(reports, list)
     assert [(r["file"], r["rows"], r["valid"]) for r in reports] == [
         (str(files[0]), 12, True),
-        (str(files[1]), 39, False),
+        (str(files[1]), 40, False),
     ]
 
 
@@ -290,7 +313,7 @@ def test_output_writes_the_report_and_nothing_else(tmp_path: Path) -> None:
     out.write_text("old")
     result = invoke(REAL / "extraction_errors.csv", "--format", "json", "-o", out, *NO_PLACES)
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
-    assert json.loads(out.read_text())["rows"] == 39
+    assert json.loads(out.read_text())["rows"] == 40
     assert [p.name for p in out.parent.iterdir()] == ["report.json"]
 
 
@@ -365,7 +388,7 @@ def test_text_lines_fit_80_columns_without_colour(monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(REAL)
     result = invoke("extraction_errors.csv", *NO_PLACES)
     text_lines = result.stdout.splitlines()
-    assert text_lines[0] == "extraction_errors.csv: 39 rows, 14 errors, 0 warnings: INVALID"
+    assert text_lines[0] == "extraction_errors.csv: 40 rows, 15 errors, 0 warnings: INVALID"
     assert max(len(line) for line in text_lines) <= 80
     assert "\x1b" not in result.stdout
 

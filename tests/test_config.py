@@ -303,7 +303,7 @@ def test_cli_missing_gazetteer_file_exits_2(tmp_path: Path, write_csv: Writer) -
 
 # the rule catalogue, in the README's order
 RULE_IDS = (
-    "value.required, value.type, value.enum, record_id.unique, date.range, date.order, "
+    "row.shape, value.required, value.type, value.enum, record_id.unique, date.range, date.order, "
     "event.consistent, subtotal.total, subtotal.sum, place.known, place.unverified, "
     "place.hierarchy"
 )

@@ -23,8 +23,9 @@ def test_the_error_fixture_breaks_each_documented_rule() -> None:
     """The findings the fixture's README promises, rule by rule (not just 'what we print')."""
     report = json.loads(expected_path("extraction_errors", "json").read_text(encoding="utf-8"))
     assert report["summary"]["by_rule"] == {
-        "value.required": 1, "value.type": 3, "value.enum": 2, "record_id.unique": 1,
-        "date.range": 1, "date.order": 2, "event.consistent": 1, "subtotal.total": 1,
+        "row.shape": 1, "value.required": 1, "value.type": 3, "value.enum": 2,
+        "record_id.unique": 1, "date.range": 1, "date.order": 2, "event.consistent": 1,
+        "subtotal.total": 1,
         "subtotal.sum": 2, "place.known": 1, "place.unverified": 1, "place.hierarchy": 1,
     }  # fmt: skip
     assert keyed(report["failures"]) == ANSWER_KEY["extraction_errors"]

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import toolkit.io as toolkit_io
+import toolkit.readers.scan as scan
 from tests.conftest import COLUMNS, REAL, ROOT, csv_text, rows, unprivileged
 from toolkit.errors import InputError
-from toolkit.io import LINE, Table, read_table
+from toolkit.readers import CELLS, LINE, ReadOptions, Table, parse_table, read_table
 
 Writer = Callable[..., Path]
 
@@ -62,10 +62,10 @@ def test_events_fixture_lines_follow_crlf_records() -> None:
     assert quote.endswith("National Security of Tajikistan said.")
 
 
-def test_extraction_errors_fixture_reads_39_rows() -> None:
+def test_extraction_errors_fixture_reads_40_rows() -> None:
     table = read_table(REAL / "extraction_errors.csv")
-    assert table.rows == 39
-    assert lines(table) == list(range(2, 41))
+    assert table.rows == 40
+    assert lines(table) == list(range(2, 42))
     record_ids = table.frame["record_id"].to_list()
     assert record_ids.count("err-dup-1037") == 2
 
@@ -178,7 +178,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    assert read_error(tmp_path) == f"{tmp_path}: is a directory, not a CSV file"
+    assert read_error(tmp_path) == f"{tmp_path}: is a directory, not a file"
 
 
 @pytest.mark.parametrize("data", [b"", b"\n", b"  \r\n\n"])
@@ -191,7 +191,7 @@ def read_error_unprivileged(path: Path) -> str:
     """read_table's InputError message in a real process that file permissions bind."""
     code = (
         "import sys\nfrom pathlib import Path\nfrom toolkit.errors import InputError\n"
-        "from toolkit.io import read_table\n"
+        "from toolkit.readers import read_table\n"
         "try:\n    read_table(Path(sys.argv[1]))\nexcept InputError as exc:\n    print(exc)\n"
     )
     command = unprivileged([sys.executable, "-c", code, str(path)])
@@ -220,7 +220,7 @@ def test_binary_file(tmp_path: Path) -> None:
 
 def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b"a,b\n1,2\n\xff,4\n")
-    assert read_error(path) == f"{path}: line 3: bytes that are not UTF-8 at byte 8"
+    assert read_error(path).startswith(f"{path}: line 3: bytes that are not UTF-8 at byte 8")
 
 
 def test_latin1_file_names_the_first_bad_line(tmp_path: Path) -> None:
@@ -231,37 +231,55 @@ def test_latin1_file_names_the_first_bad_line(tmp_path: Path) -> None:
 
 def test_undecodable_bytes_inside_a_multiline_cell(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b'a,b\n"x\n\xfey",2\n')
-    assert read_error(path) == f"{path}: line 3: bytes that are not UTF-8 at byte 7"
+    assert read_error(path).startswith(f"{path}: line 3: bytes that are not UTF-8 at byte 7")
 
 
 def test_undecodable_bytes_in_the_header(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b"a,b\xe9\n1,2\n")
-    assert read_error(path) == f"{path}: line 1: bytes that are not UTF-8 at byte 3"
+    assert read_error(path).startswith(f"{path}: line 1: bytes that are not UTF-8 at byte 3")
 
 
-def test_too_few_fields_names_the_line(tmp_path: Path) -> None:
+def test_a_cp1252_file_is_named_with_the_option_to_read_it(tmp_path: Path) -> None:
+    text = csv_text(rows({}, {"source": "Agence France-Presse \u2013 Kérouane, Côte d’Ivoire"}))
+    path = write_bytes(tmp_path, text.encode("cp1252"))
+    message = read_error(path)
+    assert message.startswith(f"{path}: line 3: bytes that are not UTF-8 at byte ")
+    assert message.endswith("; they look like cp1252: try --encoding cp1252")
+    table = read_table(path, ReadOptions(encoding="cp1252"))
+    assert table.frame["source"][1] == "Agence France-Presse \u2013 Kérouane, Côte d’Ivoire"
+
+
+def test_too_few_cells_keep_the_row_with_its_line_and_count(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a,b,c\n1,2,3\n\n4,5\n6,7\n")
-    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3 (and 1 more row)"
+    table = read_table(path)
+    assert table.frame.select("a", "b", "c", LINE, CELLS).rows() == [
+        ("1", "2", "3", 2, 3),
+        ("4", "5", None, 4, 2),
+        ("6", "7", None, 5, 2),
+    ]
 
 
-def test_two_more_ragged_rows_are_counted_in_the_plural(tmp_path: Path) -> None:
-    path = write_bytes(tmp_path, "a,b,c\n1,2\n4,5\n6,7\n")
-    assert read_error(path) == f"{path}: line 2: 2 fields, the header has 3 (and 2 more rows)"
-
-
-def test_too_few_fields_after_a_multiline_cell(tmp_path: Path) -> None:
+def test_too_few_cells_after_a_multiline_cell(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, 'a,b,c\n1,"two\nlines",3\n4,5\n')
-    assert read_error(path) == f"{path}: line 4: 2 fields, the header has 3"
+    assert read_table(path).frame.select(LINE, CELLS).rows() == [(2, 3), (4, 2)]
 
 
-def test_too_many_fields_names_the_line(tmp_path: Path) -> None:
+def test_too_many_cells_are_cut_to_the_header(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a,b\n1,2\n3,4,5\n6,7\n")
-    assert read_error(path) == f"{path}: line 3: 3 fields, the header has 2"
+    table = read_table(path)
+    assert table.frame.select("a", "b", LINE, CELLS).rows() == [
+        ("1", "2", 2, 2),
+        ("3", "4", 3, 3),
+        ("6", "7", 4, 2),
+    ]
 
 
-def test_unterminated_quote_is_unusable(tmp_path: Path) -> None:
+def test_unterminated_quote_is_unusable_and_names_its_line(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, 'a,b\n1,"2\n3,4\n')
-    assert read_error(path).startswith(f"{path}: cannot parse as CSV (")
+    assert read_error(path) == (
+        f"{path}: line 2: a quoted cell starts in this record and never closes "
+        "(it takes the rest of the file)"
+    )
 
 
 def test_cr_only_line_ends_are_input_errors(tmp_path: Path) -> None:
@@ -339,7 +357,7 @@ def test_record_boundaries_agree_with_the_csv_module(
 ) -> None:
     """Start line and field count of every record (vectorised scan, or its exact fallback
     when a quote stands mid-cell), and then read_table: it returns exactly the csv module's
-    cells and lines, or raises InputError naming the first ragged row; nothing else."""
+    cells (padded or cut to the header), lines and cell counts."""
     lines = ["h1,h2,h3"]
     for number, cells in enumerate(records):
         lines.append(",".join(cells))
@@ -349,28 +367,18 @@ def test_record_boundaries_agree_with_the_csv_module(
     data = text.encode("utf-8")
     expected = csv_module_records(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(toolkit_io, "_CHUNK", chunk)
-        starts, fields = toolkit_io._records(Path("t.csv"), data, toolkit_io._scan_records(data))
+        patch.setattr(scan, "_CHUNK", chunk)
+        starts, fields = scan.scan_records(Path("t.csv"), data, ord(","))
     assert starts.tolist() == [line for line, _ in expected]
     assert fields.tolist() == [len(row) for _, row in expected]
 
-    path = Path("t.csv")
-    ragged = [(line, row) for line, row in expected if row and len(row) != 3]
-    try:
-        table = toolkit_io.parse_table(path, data)
-    except InputError as exc:
-        if ragged:
-            line, row = ragged[0]
-            assert str(exc).startswith(f"{path}: line {line}: {len(row)} fields, the header has 3")
-        else:  # what polars will not parse must be said, never read wrongly
-            assert str(exc).startswith(f"{path}: cannot parse as CSV ("), str(exc)
-        return
-    assert not ragged
+    table = parse_table(Path("t.csv"), data)
     kept = [(line, row) for line, row in expected if row]
     assert table.frame[LINE].to_list() == [line for line, _ in kept]
+    assert table.frame[CELLS].to_list() == [len(row) for _, row in kept]
     # an empty cell: polars reads "" as '' and nothing as null; the csv module, '' for both
     got = [tuple(cell or None for cell in row) for row in table.frame.select(table.header).rows()]
-    assert got == [tuple(cell or None for cell in row) for _, row in kept]
+    assert got == [tuple(cell or None for cell in (row + [""] * 3)[:3]) for _, row in kept]
 
 
 def test_lone_cr_outside_quotes_beside_a_mid_cell_quote(tmp_path: Path) -> None:
@@ -384,7 +392,8 @@ def test_lone_cr_outside_quotes_beside_a_mid_cell_quote(tmp_path: Path) -> None:
 def test_a_big_cell_beside_a_mid_cell_quote(tmp_path: Path) -> None:
     """The exact fallback reads cells past the csv module's 128 KiB default limit."""
     big = "x" * 200_000
-    starts, fields = toolkit_io._scan_records_slow(tmp_path, f'a,b\n1,"{big}"\n2,x""y\n'.encode())
+    data = f'a,b\n1,"{big}"\n2,x""y\n'.encode()
+    starts, fields = scan._scan_records_slow(tmp_path, data, ord(","))
     assert (starts.tolist(), fields.tolist()) == ([2, 3], [2, 2])
     assert csv.field_size_limit() == 131072  # the process-wide limit is left as it was
 
@@ -392,6 +401,6 @@ def test_a_big_cell_beside_a_mid_cell_quote(tmp_path: Path) -> None:
 def test_the_property_reaches_the_exact_fallback() -> None:
     """A mid-cell quote sends the scan to the csv-module fallback (the case above covers)."""
     data = b'h1,h2,h3\n1,x"y,3\n"a\rb",2,3\n'
-    assert toolkit_io._scan_records(data) == (None, None)
-    starts, fields = toolkit_io._records(Path("t.csv"), data, (None, None))
+    assert scan._scan_records(data, ord(",")) == (None, None)
+    starts, fields = scan.scan_records(Path("t.csv"), data, ord(","))
     assert (starts.tolist(), fields.tolist()) == ([2, 3], [3, 3])

@@ -31,7 +31,7 @@ def test_github_annotations_and_step_summary(
     code, out = run(["validate", "fixtures/real/extraction_errors.csv", "--format", "github"], env)
     assert code == 1
     lines = out.splitlines()
-    assert len(lines) == 17
+    assert len(lines) == 18
     assert [line.split(" ", 1)[0] for line in lines].count("::warning") == 1  # place.unverified
     assert all(line.startswith(("::error file=", "::warning file=")) for line in lines)
     assert lines[7] == (
@@ -64,8 +64,8 @@ def test_junit_one_case_per_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert len(cases) == 12
-    assert suite.get("failures") == "9" and suite.get("skipped") == "1"
+    assert len(cases) == 13
+    assert suite.get("failures") == "10" and suite.get("skipped") == "1"
     assert cases["date.range"].find("skipped") is not None
     place = cases["place.known"]
     assert place.find("failure") is None

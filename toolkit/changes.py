@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io import LINE, Table, parse_table
+from toolkit.readers import LINE, ReadOptions, Table, parse_table
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class GitError(ToolkitError):
     """git is missing, the file is outside a repository, or the revision is unknown."""
 
 
-def changes_since(table: Table, ref: str) -> Changes:
-    old = _old_table(table.path, ref)
+def changes_since(table: Table, ref: str, options: ReadOptions | None = None) -> Changes:
+    """The rows of *table* new or changed since *ref*; the file then is read with the
+    *options* it is read with now."""
+    old = _old_table(table.path, ref, options)
     frame = table.frame
     columns = [c for c in table.header]
     if old is None:
@@ -53,7 +55,7 @@ def changes_since(table: Table, ref: str) -> Changes:
     )
 
 
-def _old_table(path: Path, ref: str) -> Table | None:
+def _old_table(path: Path, ref: str, options: ReadOptions | None) -> Table | None:
     """The file as it was at *ref*, or None when it did not exist there."""
     git = shutil.which("git")
     if git is None:
@@ -69,7 +71,7 @@ def _old_table(path: Path, ref: str) -> Table | None:
     if data is None:
         return None
     try:
-        return parse_table(Path(f"{path} at {ref}"), data)
+        return parse_table(Path(f"{path} at {ref}"), data, options, path)
     except InputError:
         return None  # unusable then: every row counts as changed
 

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 from toolkit.config import Settings, load_settings
 from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
-from toolkit.io import LINE, Table, read_table, table_from_frame
 from toolkit.prepare import prepare
+from toolkit.readers import LINE, ReadOptions, Table, read_table, table_from_frame
 from toolkit.report import Finding, Findings, Report
 from toolkit.rules import all_rules
 from toolkit.rules.base import ROW, Context, Rule
+from toolkit.rules.rows import HEADER_ONLY, SHAPE
 
 
 def validate(
@@ -30,8 +31,10 @@ def validate(
     engine: str = "pandera",
     changed_since: str | None = None,
     data_docs: str | Path | DataDocs | None = None,
+    options: ReadOptions | None = None,
 ) -> Report:
-    """Check one CSV file against every enabled rule. Raises ToolkitError when unusable.
+    """Check one input file (CSV, TSV, JSON Lines, Parquet, xlsx; ``-``: stdin) against every
+    enabled rule. Raises ToolkitError when unusable. *options* say how to read it.
 
     *engine* is "pandera" (default), "gx" (Great Expectations, the ``gx`` extra) or "both"
     (both, raising EngineDisagreement unless they agree). With *changed_since* (a git
@@ -48,21 +51,25 @@ def validate(
             from toolkit.gx.docs import refuse_inputs_inside
 
             refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
-        options = RunOptions(name=str(path), data_docs=docs)
+        table = read_table(path, options)
+        run = RunOptions(name=str(table.path), data_docs=docs)
         if changed_since is None:
-            # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-            return _check(prepare(read_table(path), ctx), ctx, engine, options)
-        return _changed(path, ctx, engine, options, changed_since)
+            return _check_table(table, ctx, engine, run)
+        return _changed(table, ctx, engine, run, changed_since, options)
 
 
 def _changed(
-    path: Path, ctx: Context, engine: str, options: RunOptions, changed_since: str
+    table: Table,
+    ctx: Context,
+    engine: str,
+    run: RunOptions,
+    changed_since: str,
+    options: ReadOptions | None,
 ) -> Report:
     from toolkit.changes import changes_since
 
-    table = read_table(path)
-    changes = changes_since(table, changed_since)
-    report = _check(prepare(table, ctx), ctx, engine, options)
+    changes = changes_since(table, changed_since, options)
+    report = _check_table(table, ctx, engine, run)
     whole_event = {spec.id for spec in ctx.contract.rules if spec.family in EVENT_FAMILIES}
     kept = tuple(
         f
@@ -87,9 +94,21 @@ EVENT_FAMILIES = ("events", "subtotals")  # rules that judge an event as a whole
 
 
 def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Report:
-    """Check a parsed table (see toolkit.io) against every enabled rule."""
+    """Check a parsed table (see toolkit.readers) against every enabled rule."""
     ctx = Context.of(settings)
-    return _check(prepare(table, ctx), ctx, engine, RunOptions(name=str(table.path)))
+    return _check_table(table, ctx, engine, RunOptions(name=str(table.path)), file=False)
+
+
+def _check_table(
+    table: Table, ctx: Context, engine: str, options: RunOptions, file: bool = True
+) -> Report:
+    """The report on a table; of a *file* with no records, a row.shape warning."""
+    located_by = table.located_by
+    # the parsed table is dropped as soon as the prepared frame exists (peak memory)
+    report = _check(prepare(table, ctx), ctx, engine, options)
+    if file and report.rows == 0 and ctx.settings.enabled(SHAPE):
+        report = replace(report, findings=(_header_only(),))
+    return replace(report, located_by=located_by)
 
 
 def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) -> Report:
@@ -103,6 +122,12 @@ def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) 
         rule_order=tuple(spec.id for spec in ctx.contract.rules),
         disabled=tuple(s.id for s in ctx.contract.rules if not ctx.settings.enabled(s.id)),
     )
+
+
+def _header_only() -> Finding:
+    """A file with a header and no records: a row.shape warning on line 1 (whatever the
+    rule's severity, unless off: the file is not wrong, but checks nothing)."""
+    return Finding(SHAPE, "warning", 1, None, None, None, None, HEADER_ONLY)
 
 
 _RANK, _COLUMN_RANK = "__rank", "__column_rank"

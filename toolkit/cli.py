@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.paths import is_dir
+
+if TYPE_CHECKING:
+    from toolkit.report import Report
 
 EXIT_UNUSABLE = 2
 
@@ -83,21 +86,45 @@ def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
             raise ConfigError(f"{output}: --output would overwrite the input file {item}")
 
 
-def _expand(paths: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Files as given; a folder stands for the *.csv files below it (sorted, hidden skipped)."""
+def _expand(
+    paths: tuple[Path, ...], exclude: tuple[str, ...] = (), skip: tuple[Path, ...] = ()
+) -> tuple[Path, ...]:
+    """Files as given; a folder stands for the input files below it (by suffix: .csv, .tsv,
+    .jsonl, .parquet, .xlsx, and .gz/.zst of the text ones; sorted, hidden ones skipped),
+    but those matching an --exclude glob (by path below the folder or by name) and the
+    gazetteer files of the settings (*skip*)."""
+    from fnmatch import fnmatch
+
+    from toolkit.readers import is_input
+
+    skipped = {_resolved(p) for p in skip}
     out: list[Path] = []
     for path in paths:
-        if not is_dir(path):
+        if str(path) == "-" or not is_dir(path):
             out.append(path)  # the reader says what is wrong with it, if anything
             continue
-        found = sorted(
-            p for p in path.rglob("*.csv")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )  # fmt: skip
+        found = []
+        for item in sorted(path.rglob("*")):
+            relative = item.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts) or not is_input(item):
+                continue
+            if any(fnmatch(relative.as_posix(), g) or fnmatch(item.name, g) for g in exclude):
+                continue
+            if item.is_file() and _resolved(item) not in skipped:
+                found.append(item)
         if not found:
-            raise ConfigError(f"{path}: no *.csv files in this folder")
+            raise ConfigError(
+                f"{path}: no input files in this folder (.csv, .tsv, .jsonl, .parquet, .xlsx)"
+            )
         out += found
     return tuple(dict.fromkeys(out))
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path
 
 
 def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
@@ -113,7 +140,7 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command(cls=_Command, name="validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -176,6 +203,25 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     metavar="REF",
     help="Report only rows added or changed since this git revision (events: whole).",
 )
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    help="The cell delimiter of CSV input (default: comma; tab for .tsv). '\\t' for tab.",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The text encoding of CSV/TSV/JSON Lines input (default: UTF-8), e.g. cp1252.",
+)
+@click.option(
+    "--sheet", metavar="NAME", help="The sheet of an .xlsx workbook (default: the first)."
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files below a folder whose path or name matches GLOB (repeatable).",
+)
 def validate_command(
     files: tuple[Path, ...],
     fmt: str,
@@ -191,19 +237,36 @@ def validate_command(
     color: bool | None,
     fail_on: str,
     changed_since: str | None,
+    delimiter: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    exclude: tuple[str, ...],
 ) -> None:
-    """Check event-record CSV FILES (or every *.csv under a folder) against every rule.
+    """Check event-record FILES against every rule: CSV, TSV, JSON Lines, Parquet or xlsx
+    (by suffix; .gz and .zst too), every such file under a folder, or - for stdin.
 
-    Exit 0: no errors (warnings allowed); 1: errors found; 2: unusable input or options.
+    Exit 0: no errors (warnings allowed); 1: errors found; 2: unusable input or options
+    (the other files of the run are still checked and reported).
     """
-    from toolkit.checker import validate
     from toolkit.config import load_settings
     from toolkit.engines import DataDocs
     from toolkit.formats import render
     from toolkit.output import append_text, write_atomic
+    from toolkit.readers import ReadOptions
     from toolkit.report import exit_code
 
-    files = _expand(files)
+    read = ReadOptions(
+        delimiter="\t" if delimiter in ("\\t", "tab") else delimiter,
+        encoding=encoding,
+        sheet=sheet,
+    )
+    folders = [p for p in files if str(p) != "-" and is_dir(p)]
+    skip = [
+        path
+        for folder in folders
+        for path in load_settings(data_path=folder, config_path=config).gazetteer
+    ]
+    files = _expand(files, exclude, (*gazetteer, *skip))
     if output is not None:
         _refuse_overwriting_inputs(output, (*files, *gazetteer, *([config] if config else [])))
     overrides: dict[str, Any] = {
@@ -218,17 +281,9 @@ def validate_command(
         from toolkit.gx.docs import refuse_inputs_inside
 
         refuse_inputs_inside(data_docs, (*files, *gazetteer, *([config] if config else [])))
-    with docs.publishing() if docs is not None else nullcontext():
-        reports = [
-            validate(
-                path,
-                load_settings(data_path=path, config_path=config, overrides=overrides),
-                engine=engine,
-                changed_since=changed_since,
-                data_docs=docs,
-            )
-            for path in files
-        ]
+    reports: list[Report] = []
+    with suppress(_Unpublished):  # a file was unusable: the run failed, and writes no site
+        _validate_all(files, reports, config, overrides, engine, changed_since, docs, read)
     use_color = (output is None and sys.stdout.isatty()) if color is None else color
     text = render(reports, fmt, color=use_color and fmt == "text")
     if output is None:
@@ -239,6 +294,45 @@ def validate_command(
     if fmt == "github" and summary:
         append_text(Path(summary), render(reports, "markdown"))
     sys.exit(exit_code(reports, fail_on))
+
+
+class _Unpublished(Exception):
+    """Leaves the Data Docs context without publishing (see _validate_all)."""
+
+
+def _validate_all(
+    files: tuple[Path, ...],
+    reports: list[Report],
+    config: Path | None,
+    overrides: dict[str, Any],
+    engine: str,
+    changed_since: str | None,
+    docs: Any,
+    read: Any,
+) -> None:
+    """Validate each file into *reports*; an unusable file, when there are several, is
+    reported as such (and on stderr) and the others are still checked. Data Docs are
+    published only when every file was usable."""
+    from toolkit.checker import validate
+    from toolkit.config import load_settings
+    from toolkit.errors import InputError
+    from toolkit.report import unusable_report
+
+    with docs.publishing() if docs is not None else nullcontext():
+        for path in files:
+            settings = load_settings(data_path=path, config_path=config, overrides=overrides)
+            try:
+                report = validate(
+                    path, settings, engine, changed_since, data_docs=docs, options=read
+                )
+            except InputError as exc:
+                if len(files) == 1:
+                    raise  # one file: the error line is the whole answer
+                click.echo(f"error: {' '.join(str(exc).split())}", err=True)
+                report = unusable_report("<stdin>" if str(path) == "-" else str(path), str(exc))
+            reports.append(report)
+        if docs is not None and any(r.unusable is not None for r in reports):
+            raise _Unpublished
 
 
 def _fractions(values: tuple[str, ...]) -> dict[str, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.io import Table
+from toolkit.readers import WIDTH, Table
 from toolkit.rules.base import ROW, Context
 from toolkit.rules.events import event_columns
 from toolkit.rules.parsing import count_interval, parse_count, parse_date
@@ -31,7 +31,9 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     tidy = [_tidy(c) for c in _untidy(table.frame, tidied)]
     source = _without_missing_values(table.frame, contract.names, ctx.settings.missing_values)
     frame = source.with_columns(
-        *tidy, *(pl.lit(None, dtype=pl.String).alias(c) for c in absent)
+        *tidy,
+        *(pl.lit(None, dtype=pl.String).alias(c) for c in absent),
+        pl.lit(table.width, dtype=pl.Int32).alias(WIDTH),
     ).with_row_index(ROW)
     typed = [parse_date(c) for c in contract.of_type("date")]
     typed += [parse_count(c) for c in contract.of_type("count")]

@@ -34,7 +34,7 @@ class Finding:
 
     rule: str
     severity: str  # "error" | "warning"
-    line: int  # physical line where the record starts; the header is line 1
+    line: int  # where the record is (Report.located_by): its line, sheet row or number
     record_id: str | None
     event_id: str | None
     column: str | None
@@ -100,6 +100,8 @@ class Report:
     rule_order: tuple[str, ...] = ()  # every rule of the catalogue, in its order
     disabled: tuple[str, ...] = ()  # rules turned off for this run
     changed: tuple[str, int] | None = None  # (git revision, rows changed since) if diff-aware
+    located_by: str = "line"  # what Finding.line counts: line, row or record (toolkit.readers)
+    unusable: str | None = None  # why the file could not be read (then nothing was checked)
 
     @property
     def errors(self) -> int:
@@ -116,7 +118,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return self.errors == 0
+        return self.unusable is None and self.errors == 0
 
     @property
     def by_rule(self) -> dict[str, int]:
@@ -133,9 +135,12 @@ class Report:
         out = {
             "file": self.file,
             "rows": self.rows,
+            "located_by": self.located_by,
             "valid": self.valid,
             "summary": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.by_rule},
         }
+        if self.unusable is not None:
+            out["unusable"] = self.unusable
         if failures:
             out["failures"] = [f.to_dict() for f in self.findings]
         return out
@@ -147,8 +152,16 @@ class Report:
         return [tuple(getattr(f, name) for name in fields) for f in self.findings]
 
 
+def unusable_report(file: str, reason: str) -> Report:
+    """The report on a file that could not be read: *reason* says why."""
+    return Report(file=file, rows=0, unusable=reason)
+
+
 def exit_code(reports: list[Report], fail_on: str = "error") -> int:
-    """1 when a report has an error (fail_on "error"), or any finding ("warning"); else 0."""
+    """2 when a file was unusable; else 1 when a report has an error (fail_on "error"), or
+    any finding ("warning"); else 0."""
+    if any(r.unusable is not None for r in reports):
+        return 2
     if fail_on == "never":
         return 0
     if fail_on == "warning":

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from toolkit.config import Settings
-from toolkit.io import table_from_frame
 from toolkit.prepare import prepare
+from toolkit.readers import table_from_frame
 from toolkit.rules import all_rules
 from toolkit.rules.base import Context
 

@@ -9,7 +9,7 @@ import polars as pl
 
 from toolkit.engines import Failures, RunOptions, gx_engine, pandera_engine
 from toolkit.errors import EngineDisagreement
-from toolkit.io import LINE
+from toolkit.readers import LINE
 from toolkit.rules.base import Context, Rule
 
 Key = tuple[str, str | None, int]  # rule, column, row

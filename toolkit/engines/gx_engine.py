@@ -9,7 +9,7 @@ import polars as pl
 
 from toolkit.engines import Failures, RunOptions
 from toolkit.errors import MissingExtraError
-from toolkit.io import LINE
+from toolkit.readers import LINE
 from toolkit.rules.base import Context, Rule
 
 INSTALL = "pip install 'event-toolkit[gx]'"

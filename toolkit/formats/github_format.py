@@ -19,16 +19,28 @@ if TYPE_CHECKING:
 
 
 def render(reports: list[Report], *, color: bool = False) -> str:
-    return "".join(annotation(report.file, f) + "\n" for report in reports for f in report.findings)
+    out = []
+    for report in reports:
+        if report.unusable is not None:
+            props = f"file={github_property(escape_controls(report.file))},title=unusable file"
+            out.append(f"::error {props}::{github_data(escape_controls(report.unusable))}\n")
+        out += [annotation(report.file, f, report.located_by) + "\n" for f in report.findings]
+    return "".join(out)
 
 
-def annotation(file: str, finding: Finding) -> str:
+def annotation(file: str, finding: Finding, located_by: str = "line") -> str:
+    """One workflow command; a finding located by sheet row or record number is annotated
+    on the file as a whole, its row or record named in the message."""
     title = finding.rule + (f" ({finding.column})" if finding.column else "")
     properties = {"file": file, "line": str(finding.line), "title": title}
+    text = describe(finding)
+    if located_by != "line":
+        del properties["line"]
+        text = f"{located_by} {finding.line}: {text}"
     props = ",".join(
         f"{key}={github_property(escape_controls(v))}" for key, v in properties.items()
     )
-    return f"::{finding.severity} {props}::{github_data(escape_controls(describe(finding)))}"
+    return f"::{finding.severity} {props}::{github_data(escape_controls(text))}"
 
 
 def describe(finding: Finding) -> str:

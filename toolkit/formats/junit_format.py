@@ -22,9 +22,12 @@ def render(reports: list[Report], *, color: bool = False) -> str:
     root = ET.Element("testsuites", name="event-toolkit validate")
     for report in reports:
         root.append(_suite(report))
-    totals = {key: sum(int(s.get(key, "0")) for s in root) for key in ("tests", "failures")}
+    keys = ("tests", "failures", "errors")
+    totals = {key: sum(int(s.get(key, "0")) for s in root) for key in keys}
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
+    if totals["errors"]:  # an unusable file
+        root.set("errors", str(totals["errors"]))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
@@ -32,6 +35,12 @@ def render(reports: list[Report], *, color: bool = False) -> str:
 def _suite(report: Report) -> ET.Element:
     file = escape_controls(report.file)
     suite = ET.Element("testsuite", name=file)
+    if report.unusable is not None:
+        case = ET.SubElement(suite, "testcase", classname=file, name="read")
+        ET.SubElement(case, "error", message=escape_controls(report.unusable), type="unusable")
+        for key, value in (("tests", "1"), ("failures", "0"), ("skipped", "0"), ("errors", "1")):
+            suite.set(key, value)
+        return suite
     failures = skipped = 0
     for rule in report.rule_order:
         case = ET.SubElement(suite, "testcase", classname=file, name=rule)
@@ -44,10 +53,11 @@ def _suite(report: Report) -> ET.Element:
         elif errors:
             message = f"{plural(len(errors), 'finding')} of {rule}"
             failure = ET.SubElement(case, "failure", message=message, type=rule)
-            failure.text = "\n".join(_line(f) for f in errors)
+            failure.text = "\n".join(_line(f, report.located_by) for f in errors)
             failures += 1
         if warnings:
-            ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in warnings)
+            out = ET.SubElement(case, "system-out")
+            out.text = "\n".join(_line(f, report.located_by) for f in warnings)
     suite.set("tests", str(len(report.rule_order)))
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
@@ -55,6 +65,6 @@ def _suite(report: Report) -> ET.Element:
     return suite
 
 
-def _line(finding: Finding) -> str:
+def _line(finding: Finding, located_by: str) -> str:
     column = f" {finding.column}" if finding.column else ""
-    return escape_controls(f"line {finding.line}{column}: {describe(finding)}")
+    return escape_controls(f"{located_by} {finding.line}{column}: {describe(finding)}")

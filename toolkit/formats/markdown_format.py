@@ -30,6 +30,9 @@ def render(
 
 
 def _file(report: Report, env: Mapping[str, str]) -> str:
+    name = escape_controls(report.file).replace("`", "")
+    if report.unusable is not None:
+        return f"### ⛔ `{name}`: unusable\n\n{escape_markdown(report.unusable)}\n"
     mark = "✅" if report.valid else "❌"
     verdict = "valid" if report.valid else "invalid"
     lines = [
@@ -47,10 +50,11 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
         shown = report.findings[:LIMIT]
         lines += [
             "",
-            "| line | rule | record | column | value | message |",
+            f"| {report.located_by} | rule | record | column | value | message |",
             "|---:|---|---|---|---|---|",
         ]
-        lines += [_row(report.file, f, env) for f in shown]
+        linked = report.located_by == "line"  # a sheet row or record number is no line
+        lines += [_row(report.file, f, env if linked else {}) for f in shown]
         if len(report.findings) > LIMIT:
             lines += ["", f"… and {plural(len(report.findings) - LIMIT, 'more finding')}."]
     return "\n".join(lines) + "\n"

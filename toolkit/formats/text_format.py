@@ -29,6 +29,8 @@ def render(reports: list[Report], *, color: bool = False) -> str:
 
 
 def summary(report: Report) -> str:
+    if report.unusable is not None:
+        return f"{escape_controls(report.file)}: UNUSABLE: {escape_controls(report.unusable)}"
     verdict = "valid" if report.valid else "INVALID"
     rows, errors = plural(report.rows, "row"), plural(report.errors, "error")
     warnings = plural(report.warnings, "warning")
@@ -70,7 +72,7 @@ def _render_one(report: Report, color: bool) -> str:
         items = list(group)
         counts = _counts(items)
         lines += ["", _paint(f"{rule} ({counts})", "bold", color)]
-        lines += [text for finding in items for text in _finding_lines(finding, color)]
+        lines += [text for f in items for text in _finding_lines(f, color, report.located_by)]
     return "\n".join(lines) + "\n"
 
 
@@ -81,8 +83,8 @@ def _counts(items: list[Finding]) -> str:
     return ", ".join(parts)
 
 
-def _finding_lines(finding: Finding, color: bool) -> list[str]:
-    where = f"line {finding.line}"
+def _finding_lines(finding: Finding, color: bool, located_by: str = "line") -> list[str]:
+    where = f"{located_by} {finding.line}"
     # the head: line, record id, column=value, [warning]; parts that do not fit in WIDTH
     # go on a continuation line (each part is short enough to fit one on its own)
     parts = [f"  {where:<9} {_record(finding.record_id)}"]

@@ -57,8 +57,8 @@ def gx_frame(
     """The pandas frame the suite validates, made from an event-record CSV file or an
     in-memory table: its cells as text (tidied as the checker does) plus typed columns."""
     from toolkit.gx.frame import to_gx
-    from toolkit.io import read_table, table_from_frame
     from toolkit.prepare import prepare
+    from toolkit.readers import read_table, table_from_frame
 
     ctx = Context.of(settings)
     table = read_table(Path(data)) if isinstance(data, str | Path) else table_from_frame(data)

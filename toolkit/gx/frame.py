@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from toolkit.contract import Contract, load_contract
-from toolkit.io import LINE, Table
+from toolkit.readers import CELLS, LINE, WIDTH
+from toolkit.readers.table import table_of
 from toolkit.rules.base import ROW
 from toolkit.rules.events import ANCHOR, EVENT_KEY
 from toolkit.rules.parsing import typed
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 def gx_columns(contract: Contract) -> list[str]:
     """The columns of the GX frame, in order."""
     typed_columns = [typed(c) for c in (*contract.of_type("date"), *contract.of_type("count"))]
-    return [*contract.names, ROW, EVENT_KEY, ANCHOR, *typed_columns]
+    return [*contract.names, ROW, EVENT_KEY, ANCHOR, CELLS, WIDTH, *typed_columns]
 
 
 def to_gx(
@@ -82,6 +83,6 @@ def _prepared_schema() -> dict[str, pl.DataType]:
 
     contract = load_contract()
     header = tuple(contract.names)
-    empty = pl.DataFrame(schema={**dict.fromkeys(header, pl.String), LINE: pl.Int64})
-    table = Table(path=Path("<schema>"), header=header, frame=empty)
+    empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+    table = table_of(Path("<schema>"), header, empty, [], [])
     return dict(prepare(table, Context.of()).schema)

@@ -12,10 +12,12 @@ from toolkit.rules.base import Context, Rule
 from toolkit.rules.dates import DateOrder, DateRange
 from toolkit.rules.events import Consistent
 from toolkit.rules.places import Hierarchy, Known, Unverified
+from toolkit.rules.rows import RowShape
 from toolkit.rules.subtotals import OneTotal, PartsAddUp
 from toolkit.rules.values import Enum, Required, UniqueRecordId, ValueType
 
 RULE_CLASSES: tuple[type[Rule], ...] = (
+    RowShape,
     Required,
     ValueType,
     Enum,

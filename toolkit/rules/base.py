@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import polars as pl
 
 from toolkit.contract import Contract, RuleSpec, load_contract
-from toolkit.io import LINE
+from toolkit.readers import LINE
 
 if TYPE_CHECKING:
     from random import Random

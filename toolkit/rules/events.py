@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from toolkit.io import LINE
+from toolkit.readers import LINE
 from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import typed

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from toolkit.io import LINE
+from toolkit.readers import LINE
 from toolkit.rules.base import ROW, Broken, Context, Rule, explained, lines_text
 from toolkit.rules.events import EVENT, EVENT_KEY, is_total
 from toolkit.rules.mutating import part_rows

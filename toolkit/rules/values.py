@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from rapidfuzz import process
 
-from toolkit.io import LINE
+from toolkit.readers import LINE
 from toolkit.rules.base import Broken, Context, GxSpec, Rule, cell_findings
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import (
