@@ -104,6 +104,7 @@ def _check_table(
 ) -> Report:
     """The report on a table; of a *file* with no records, a row.shape warning."""
     located_by = table.located_by
+    ctx = replace(ctx, located_by=located_by)
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
     report = _check(prepare(table, ctx), ctx, engine, options)
     if file and report.rows == 0 and ctx.settings.enabled(SHAPE):

@@ -1,6 +1,7 @@
-"""JSON Lines: one JSON object per line. Its keys are the columns (in order of first
-appearance); a key missing from a record is an empty cell; typed values become text
-(toolkit.readers.typed); a record is located by its physical line (blank lines count)."""
+"""JSON Lines: one JSON object per line. Its keys are the columns (the first record's, in
+its order, then keys first seen later); a key missing from a record is an empty cell; typed
+values become text (toolkit.readers.typed); a record is located by its physical line
+(blank lines count)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ def read_jsonlines(path: Path, data: bytes, options: ReadOptions) -> Table:
     if frame.height != len(lines):
         _refuse_bad_line(path, data)
         raise InputError(f"{path}: could not parse the file consistently")
-    header = check_header(f"{path}: line {lines[0]}", list(frame.columns))
-    return table_of(path, header, text_columns(frame), lines)
+    first = json.loads(data.split(b"\n")[lines[0] - 1])  # its keys, in its order, first
+    names = [
+        *(k for k in first if k in frame.columns),
+        *(c for c in frame.columns if c not in first),
+    ]
+    header = check_header(f"{path}: line {lines[0]}", names)
+    return table_of(path, header, text_columns(frame.select(names)), lines)
 
 
 def _refuse_bad_line(path: Path, data: bytes) -> None:

@@ -39,7 +39,7 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
             .alias(name)
         )
     if dtype == pl.Boolean:
-        return pl.when(column).then(pl.lit("true")).otherwise(pl.lit("false")).alias(name)
+        return pl.when(column).then(pl.lit("true")).when(~column).then(pl.lit("false")).alias(name)
     if isinstance(dtype, pl.List | pl.Array | pl.Struct):
         return column.map_elements(_json, return_dtype=pl.String).alias(name)
     return column.cast(pl.String).alias(name)

@@ -52,6 +52,7 @@ class Context:
     extra_gazetteers: tuple[Any, ...] = field(default_factory=tuple)
     # what rules of one run share about its frame (e.g. the place chains' judgements)
     shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    located_by: str = "line"  # what a record's LINE counts (toolkit.readers.Table)
 
     @classmethod
     def of(cls, settings: Settings | None = None) -> Context:
@@ -124,8 +125,11 @@ class Rule(ABC):
         return {}
 
     # helpers shared by the rule families -------------------------------------------------
-    def message(self, **fields: Any) -> str:
-        return self.spec.message.format(**fields)
+    def message(self, ctx: Context | None = None, **fields: Any) -> str:
+        """The catalogue's message filled with *fields*, and with the words for where a
+        record is ({line_word}, {lines_word}: line, row or record, by *ctx*)."""
+        word = ctx.located_by if ctx is not None else "line"
+        return self.spec.message.format(line_word=word, lines_word=word + "s", **fields)
 
     @staticmethod
     def passes(frame: pl.LazyFrame, expr: pl.Expr) -> pl.LazyFrame:

@@ -92,6 +92,7 @@ class Consistent(Rule):
         def build(row: dict[str, Any]) -> tuple[str, str | None]:
             line, role, anchor_value = anchor_of[row[ROW]]
             message = self.message(
+                ctx,
                 column=column,
                 value=row[column] or "",
                 anchor_value=anchor_value or "",

@@ -58,7 +58,7 @@ class OneTotal(Rule):
         for row in failed.iter_rows(named=True):
             event_lines = lines_of[row[EVENT]]
             message = self.message(
-                event_id=row[EVENT], n_totals=len(event_lines), lines=lines_text(event_lines)
+                ctx, event_id=row[EVENT], n_totals=len(event_lines), lines=lines_text(event_lines)
             )
             out.append({**_finding(row, message), "column": "role", "value": row["role"]})
         return explained(out)
@@ -126,6 +126,7 @@ class PartsAddUp(Rule):
         out = []
         for row in totals.iter_rows(named=True):
             message = self.message(
+                ctx,
                 parts=format_interval(row["__parts_lo"], row["__parts_hi"]),
                 total=_stated(row),
                 lines=lines_text(lines_of[row[EVENT]]),

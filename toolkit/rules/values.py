@@ -190,7 +190,7 @@ class UniqueRecordId(Rule):
             failed,
             "record_id",
             lambda row: (
-                self.message(value=row["record_id"], first_line=first_line[row["record_id"]]),
+                self.message(ctx, value=row["record_id"], first_line=first_line[row["record_id"]]),
                 None,
             ),
         )
