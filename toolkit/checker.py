@@ -103,13 +103,18 @@ def _check_table(
     table: Table, ctx: Context, engine: str, options: RunOptions, file: bool = True
 ) -> Report:
     """The report on a table; of a *file* with no records, a row.shape warning."""
+    from toolkit.mapping import resolve, with_mapping
+
+    table, mapping = resolve(table, ctx.settings)
     located_by = table.located_by
-    ctx = replace(ctx, located_by=located_by)
+    absent = mapping.absent if mapping is not None else ()
+    settings = with_mapping(ctx.settings, mapping)
+    ctx = replace(ctx, located_by=located_by, absent=absent, settings=settings)
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
     report = _check(prepare(table, ctx), ctx, engine, options)
     if file and report.rows == 0 and ctx.settings.enabled(SHAPE):
         report = replace(report, findings=(_header_only(),))
-    return replace(report, located_by=located_by)
+    return replace(report, located_by=located_by, mapping=table.mapping)
 
 
 def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) -> Report:

@@ -217,6 +217,11 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     "--sheet", metavar="NAME", help="The sheet of an .xlsx workbook (default: the first)."
 )
 @click.option(
+    "--preset",
+    metavar="NAME",
+    help="Read the files as a published dataset: acled, ucdp, hapi, hxl (event-toolkit presets).",
+)
+@click.option(
     "--exclude",
     multiple=True,
     metavar="GLOB",
@@ -240,6 +245,7 @@ def validate_command(
     delimiter: str | None,
     encoding: str | None,
     sheet: str | None,
+    preset: str | None,
     exclude: tuple[str, ...],
 ) -> None:
     """Check event-record FILES against every rule: CSV, TSV, JSON Lines, Parquet or xlsx
@@ -275,6 +281,7 @@ def validate_command(
         "about_tolerance": about_tolerance,
         "rules": _rule_severity(rules) or None,
         "gazetteer": [str(p) for p in gazetteer] or None,
+        "preset": preset,
     }
     docs = DataDocs(data_docs) if data_docs is not None else None
     if data_docs is not None:
@@ -499,7 +506,28 @@ def gx_suite_command(output: Path | None, config: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+@click.command(cls=_Command, name="presets")
+def presets_command() -> None:
+    """List the presets (--preset NAME) and how each maps a dataset's columns."""
+    from toolkit.mapping import presets
+
+    for item in presets().values():
+        click.echo(f"{item.name}: {item.description}")
+        for column, names in item.columns.items():
+            click.echo(f"  {column:<15} <- {' | '.join(names)}")
+        if item.name == "hxl":
+            click.echo("  (each contract column from its hashtag: see the README)")
+        if item.absent:
+            click.echo(f"  not recorded: {', '.join(item.absent)}")
+        if item.date_formats:
+            click.echo(f"  dates also as: {', '.join(item.date_formats)}")
+        if item.event_types:
+            click.echo(f"  event_type vocabulary: {', '.join(item.event_types)}")
+        click.echo("")
+
+
 main.add_command(validate_command)
+main.add_command(presets_command)
 main.add_command(fixtures_command)
 main.add_command(gx_suite_command)
 

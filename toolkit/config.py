@@ -23,6 +23,8 @@ KEYS = (
     "rules",
     "gazetteer",
     "missing_values",
+    "columns",
+    "preset",
 )
 
 
@@ -38,6 +40,10 @@ class Settings:
     gazetteer: tuple[Path, ...] = ()
     # cells that mean "no value" besides blank ones ("No Information", "N/A"): read as empty
     missing_values: tuple[str, ...] = ()
+    # contract column -> the file's column ([tool.event-toolkit.columns]), and a preset
+    # (schemas/presets.toml): see toolkit/mapping.py
+    columns: dict[str, str] = field(default_factory=dict)
+    preset: str | None = None
     source: str = "defaults"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -116,6 +122,17 @@ def apply(
             changes[key] = settings.gazetteer + _paths(label, value, base)
         elif key == "missing_values":
             changes[key] = _missing_values(label, value)
+        elif key == "columns":
+            changes[key] = {**settings.columns, **_columns(label, value)}
+        elif key == "preset":
+            from toolkit.mapping import preset
+
+            if not isinstance(value, str):
+                raise ConfigError(f"{label}: must be a preset's name")
+            try:
+                changes[key] = preset(value).name
+            except ConfigError as exc:
+                raise ConfigError(f"{label}: {exc}") from None
     if origin is not None:
         changes["source"] = str(origin)
     return replace(settings, **changes)
@@ -240,6 +257,22 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     same = [c for c in options if c.casefold() == word.strip().casefold()]  # 'WARNING'
     close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
+
+
+def _columns(label: str, value: object) -> dict[str, str]:
+    """contract column = the file's column, for the contract's columns only."""
+    contract = load_contract().names
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label}: must be a table of contract column = the file's column")
+    for column, name in value.items():
+        if column not in contract:
+            raise ConfigError(
+                f"{label}.{column}: not a column of the contract{did_you_mean(column, contract)}"
+                f" (known: {', '.join(contract)})"
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{label}.{column}: must be the name of a column of the file")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _missing_values(label: str, value: object) -> tuple[str, ...]:

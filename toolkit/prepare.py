@@ -16,7 +16,7 @@ from toolkit.rules.parsing import count_interval, parse_count, parse_date
 
 
 def missing_columns(table: Table, ctx: Context) -> list[str]:
-    return [name for name in ctx.contract.required if name not in table.header]
+    return [c for c in ctx.contract.required if c not in table.header and c not in ctx.absent]
 
 
 def prepare(table: Table, ctx: Context) -> pl.DataFrame:
@@ -40,7 +40,11 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     event_key, anchor = event_columns()
     return (
         frame.with_columns(*typed, event_key)
-        .with_columns(count_interval("count", "count_qualifier", ctx.settings.about_tolerance))
+        .with_columns(
+            count_interval(
+                "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
+            )
+        )
         .with_columns(anchor)
     )
 

@@ -102,6 +102,7 @@ class Report:
     changed: tuple[str, int] | None = None  # (git revision, rows changed since) if diff-aware
     located_by: str = "line"  # what Finding.line counts: line, row or record (toolkit.readers)
     unusable: str | None = None  # why the file could not be read (then nothing was checked)
+    mapping: str | None = None  # the column mapping in effect (toolkit.mapping), if any
 
     @property
     def errors(self) -> int:
@@ -139,6 +140,8 @@ class Report:
             "valid": self.valid,
             "summary": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.by_rule},
         }
+        if self.mapping is not None:
+            out["mapping"] = self.mapping
         if self.unusable is not None:
             out["unusable"] = self.unusable
         if failures:

@@ -39,7 +39,8 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
         f"### {mark} `{escape_controls(report.file).replace('`', '')}`: {verdict}",
         "",
         f"{plural(report.rows, 'row')}, {plural(report.errors, 'error')}, "
-        f"{plural(report.warnings, 'warning')}.",
+        f"{plural(report.warnings, 'warning')}."
+        + (f" Columns: {escape_markdown(report.mapping)}." if report.mapping else ""),
     ]
     if report.findings:
         lines += ["", "| rule | errors | warnings |", "|---|---:|---:|"]

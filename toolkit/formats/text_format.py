@@ -38,7 +38,8 @@ def summary(report: Report) -> str:
     if report.changed:
         ref, changed = escape_controls(report.changed[0]), report.changed[1]
         since = f" (findings on the {changed} rows changed since {ref})"
-    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}{since}"
+    mapped = f" (columns: {escape_controls(report.mapping)})" if report.mapping else ""
+    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}{since}{mapped}"
 
 
 def show(value: str | None, limit: int = 40) -> str:

@@ -37,12 +37,13 @@ def read_delimited(path: Path, data: bytes, options: ReadOptions, default: str =
         raise InputError(f"{path}: looks like a binary file (NUL bytes), not a UTF-8 CSV")
     separator = ord(delimiter)
     check_line_ends(path, data, separator)
-    header = _parse_header(path, data, delimiter, options.delimiter is None)
+    header, width = _parse_header(path, data, delimiter, options.delimiter is None)
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy and polars both release the GIL
         scanned = pool.submit(scan_or_fallback, path, data, separator)
         frame: pl.DataFrame | None
+        names = [*header, *(f"__nameless{i}" for i in range(len(header), width))]
         try:
-            frame = _parse_frame(data, header, delimiter)
+            frame = _parse_frame(data, tuple(names), delimiter)
         except (pl.exceptions.PolarsError, ValueError):
             check_utf8(path, data)  # say *where* the file is broken when we can
             frame = None
@@ -53,16 +54,20 @@ def read_delimited(path: Path, data: bytes, options: ReadOptions, default: str =
         frame = frame.filter(pl.Series(keep))
     else:  # polars refused, or a quote stands mid-cell (where polars may split cells
         # otherwise): the csv module's reading, the scan's own
-        frame = _parse_frame_exact(data, header, delimiter)
+        frame = _parse_frame_exact(data, tuple(names), delimiter)
         if frame.height != int(keep.sum()):
             raise InputError(f"{path}: could not parse the file consistently (malformed quoting?)")
-    return table_of(path, header, frame, starts[keep], fields[keep])
+    frame = frame.select(header)  # nameless trailing columns are not read
+    return table_of(path, header, frame, starts[keep], fields[keep], width=width)
 
 
-def _parse_header(path: Path, data: bytes, delimiter: str, guessed: bool) -> tuple[str, ...]:
-    """The header row's names. Polars never decodes the header (new_columns replaces it),
-    so its bytes are checked for UTF-8 here. A header that is one name holding another
-    delimiter, when none was given, is refused with the option to use."""
+def _parse_header(
+    path: Path, data: bytes, delimiter: str, guessed: bool
+) -> tuple[tuple[str, ...], int]:
+    """The header row's names and its width (nameless trailing cells counted). Polars never
+    decodes the header (new_columns replaces it), so its bytes are checked for UTF-8 here.
+    A header that is one name holding another delimiter, when none was given, is refused
+    with the option to use."""
     window = 65536  # the header is read from a window that grows until it holds the row
     while True:
         reader = csv.reader(lf_lines(data[:window]), delimiter=delimiter)
@@ -77,7 +82,7 @@ def _parse_header(path: Path, data: bytes, delimiter: str, guessed: bool) -> tup
     check_utf8(path, data[:end])
     if guessed and len(first) == 1:
         _refuse_other_delimiter(path, first[0], delimiter)
-    return check_header(f"{path}: line 1", first)
+    return check_header(f"{path}: line 1", first), len(first)
 
 
 def _refuse_other_delimiter(path: Path, name: str, delimiter: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +22,24 @@ class Table:
 
     *located_by* says what LINE counts: ``line`` (the physical line a record starts on, in
     text files), ``row`` (the sheet row, as a spreadsheet shows it) or ``record`` (the
-    1-based record number, where a file has no lines: Parquet). *notes* are what the reader
-    did that a report should say (a HXL hashtag row skipped, a column mapping applied).
+    1-based record number, where a file has no lines: Parquet). *width* is the number of
+    cells the file's header row has, nameless trailing ones included.
     """
 
     path: Path
     header: tuple[str, ...]
     frame: pl.DataFrame
     located_by: str = "line"
-    notes: tuple[str, ...] = field(default=())
+    width: int = -1  # the cells a record should have: the header's (-1: len(header))
+    mapping: str | None = None  # which column mapping made the contract's columns, if any
+
+    def __post_init__(self) -> None:
+        if self.width < 0:
+            object.__setattr__(self, "width", len(self.header))
 
     @property
     def rows(self) -> int:
         return self.frame.height
-
-    @property
-    def width(self) -> int:
-        """The header's width: the cells a record should have."""
-        return len(self.header)
 
 
 def table_of(
@@ -49,17 +49,18 @@ def table_of(
     where: Any,
     counts: Any = None,
     located_by: str = "line",
+    width: int | None = None,
 ) -> Table:
     """A Table of *cells* (text columns named by *header*), *where* each record is (a
     sequence or Series of numbers) and *counts* of its cells (None: all the header's)."""
-    width = len(header)
+    width = len(header) if width is None else width
     frame = cells.with_columns(
         pl.Series(LINE, where, dtype=pl.Int64),
         pl.Series(CELLS, counts, dtype=pl.Int32)
         if counts is not None
         else pl.lit(width, dtype=pl.Int32).alias(CELLS),
     )
-    return Table(path=path, header=header, frame=frame, located_by=located_by)
+    return Table(path, header, frame, located_by=located_by, width=width)
 
 
 def table_from_frame(frame: Any, name: str = "<frame>") -> Table:
@@ -81,9 +82,12 @@ def table_from_frame(frame: Any, name: str = "<frame>") -> Table:
 
 
 def check_header(where: str, names: list[str]) -> tuple[str, ...]:
-    """The header's names, stripped; InputError for an empty header, a nameless or
-    repeated column, or a reserved name (*where* says where: "FILE: line 1")."""
+    """The header's names, stripped, without nameless ones at its end (spreadsheet exports
+    leave them); InputError for an empty header, a nameless column before a named one, a
+    repeated or a reserved name (*where* says where: "FILE: line 1")."""
     header = tuple(name.strip() for name in names)
+    while header and not header[-1] and any(header):
+        header = header[:-1]
     if not header or all(not name for name in header):
         raise InputError(f"{where}: the header row is empty")
     if "" in header:

@@ -53,6 +53,7 @@ class Context:
     # what rules of one run share about its frame (e.g. the place chains' judgements)
     shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     located_by: str = "line"  # what a record's LINE counts (toolkit.readers.Table)
+    absent: tuple[str, ...] = ()  # contract columns the file's dataset does not record
 
     @classmethod
     def of(cls, settings: Settings | None = None) -> Context:

@@ -50,12 +50,20 @@ def parse_count(column: str) -> pl.Expr:
     return pl.when(raw.str.contains(COUNT_RE)).then(value).otherwise(None).alias(typed(column))
 
 
-def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr]:
+def count_interval(
+    count: str,
+    qualifier: str,
+    tolerance: float,
+    stated_low: str | None = None,
+    stated_high: str | None = None,
+) -> list[pl.Expr]:
     """[lo, hi] of people the stated count allows; whole people, hi may be +inf.
 
     exact n=[n,n]; about n=[ceil(n(1-t)), floor(n(1+t))]; at_least n=[n,inf);
     more_than n=[n+1,inf); at_most n=[0,n]; fewer_than n=[0,n-1]. Unknown qualifiers
-    (value.enum reports them) give null, so no sum is judged on them.
+    (value.enum reports them) give null, so no sum is judged on them. Where the record
+    states its own range (the *stated_low* and *stated_high* columns, as prepare() parsed
+    them: UCDP's low and high estimates), those bounds are the interval's instead.
     """
     n = pl.col(typed(count)).cast(pl.Float64)
     q = pl.col(qualifier).fill_null("exact")
@@ -77,6 +85,10 @@ def count_interval(count: str, qualifier: str, tolerance: float) -> list[pl.Expr
         .when(q == "fewer_than").then(n - 1)
         .otherwise(None)
     )  # fmt: skip
+    if stated_low is not None:
+        low = pl.coalesce(pl.col(typed(stated_low)).cast(pl.Float64), low)
+    if stated_high is not None:
+        high = pl.coalesce(pl.col(typed(stated_high)).cast(pl.Float64), high)
     return [low.alias(lo(count)), high.alias(hi(count))]
 
 

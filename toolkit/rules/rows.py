@@ -63,14 +63,14 @@ class RowShape(Rule):
 
     def mutate(self, ctx: Context, event: list[dict[str, str]], rng: Random) -> Broken | None:
         """One record written a cell short (its last cell, the optional quote, dropped) or
-        a cell long (an empty cell added): Fixture.write writes it so (CELLS)."""
+        a cell long (an empty cell added): CELLS says by how many (-1, +1), and the
+        generator makes it the record's count of cells, which Fixture.write writes."""
         i = rng.randrange(len(event))
-        width = len(ctx.contract.names)
         if rng.random() < 0.5:
             event[i]["quote"] = ""
-            event[i][CELLS] = width - 1  # type: ignore[assignment]
+            event[i][CELLS] = -1  # type: ignore[assignment]
         else:
-            event[i][CELLS] = width + 1  # type: ignore[assignment]
+            event[i][CELLS] = 1  # type: ignore[assignment]
         return [(i, None)]
 
 

@@ -80,7 +80,8 @@ class PartsAddUp(Rule):
         return (None,)
 
     def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
-        return (EVENT, EVENT_KEY, ROW, "role", typed("count"), "count_qualifier")
+        stated = (typed("count_low"), typed("count_high"))  # a record's own range
+        return (EVENT, EVENT_KEY, ROW, "role", typed("count"), "count_qualifier", *stated)
 
     @staticmethod
     def _sums() -> list[pl.Expr]:
@@ -106,7 +107,9 @@ class PartsAddUp(Rule):
         apart = (pl.col("__parts_lo") > pl.col(hi())) | (pl.col("__parts_hi") < pl.col(lo()))
         broken = judged & apart
         # the intervals under this run's tolerance (prepare() made them too, for explain)
-        intervals = count_interval("count", "count_qualifier", ctx.settings.about_tolerance)
+        intervals = count_interval(
+            "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
+        )
         events = frame.with_columns(intervals)
         # one group_by and a join: five windows over a million events cost 5x as much
         sums = events.group_by(EVENT_KEY).agg(self._sums())

@@ -29,7 +29,8 @@ class Required(Rule):
     id = "value.required"
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
-        return ctx.contract.required
+        """The required columns but those the dataset does not record (a preset's)."""
+        return tuple(c for c in ctx.contract.required if c not in ctx.absent)
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
         assert column is not None
