@@ -21,7 +21,8 @@ from pathlib import Path
 
 GROUPS = (
     ("rules", "toolkit.rules."),
-    ("io.py", "toolkit.io."),
+    ("readers", "toolkit.readers."),
+    ("mapping.py", "toolkit.mapping."),
     ("formats", "toolkit.formats."),
 )
 KILLED = frozenset({"killed", "timeout"})

@@ -50,27 +50,28 @@ def timed(name: str, call: Callable[[], Any]) -> Any:
 
 
 def _read_table(path: Path) -> Any:
-    """toolkit.io.read_table unrolled (scan and parse run one after the other here)."""
+    """toolkit.readers.read_table for a CSV, unrolled (scan and parse one after the other)."""
     import polars as pl
 
-    from toolkit import io as tio
+    from toolkit.readers import delimited, scan, source
+    from toolkit.readers.table import table_of
 
-    data: bytes = timed("read: _read_bytes", lambda: tio._read_bytes(path))
-    timed("read: _check_line_ends", lambda: tio._check_line_ends(path, data))
-    header = timed("read: _parse_header", lambda: tio._parse_header(path, data))
-    starts, fields = timed("read: _scan_records (numpy)", lambda: tio._scan_records(data))
-    raw = timed("read: _parse_frame (polars)", lambda: tio._parse_frame(data, header))
+    comma = ord(",")
+    data: bytes = timed("read: read_bytes", lambda: source.read_bytes(path))
+    timed("read: check_line_ends", lambda: scan.check_line_ends(path, data, comma))
+    header, _width = timed(
+        "read: _parse_header", lambda: delimited._parse_header(path, data, ",", True)
+    )
+    starts, fields = timed("read: _scan_records (numpy)", lambda: scan._scan_records(data, comma))
+    raw = timed("read: _parse_frame (polars)", lambda: delimited._parse_frame(data, header, ","))
     if starts is None or fields is None:
         starts, fields = timed(
-            "read: _scan_records_slow", lambda: tio._scan_records_slow(path, data)
+            "read: _scan_records_slow", lambda: scan._scan_records_slow(path, data, comma)
         )
-    with phase("read: field counts + LINE column"):
-        tio._check_field_counts(path, header, starts, fields)
+    with phase("read: LINE and CELLS columns"):
         keep = fields != 0
-        frame = raw.filter(pl.Series(keep)).with_columns(
-            pl.Series(tio.LINE, starts[keep], dtype=pl.Int64)
-        )
-    return tio.Table(path=path, header=header, frame=frame)
+        table = table_of(path, header, raw.filter(pl.Series(keep)), starts[keep], fields[keep])
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:

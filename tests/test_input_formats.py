@@ -322,3 +322,14 @@ def test_every_format_says_what_locates_a_finding(tmp_path: Path, fmt: str, show
     result = invoke(path, "--format", fmt)
     assert result.exit_code == 1
     assert shown.format(path=path) in result.stdout
+
+
+def test_missing_columns_name_the_columns_the_file_nearly_has(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "Record_ID,event id,role,source,published_date,Event-Date,event_type,country,count,Quote\n"
+    )
+    assert one_line_error(invoke(path)) == (
+        f"{path}: missing required column(s): record_id, event_id, event_date; the file has "
+        "'Record_ID' (record_id?), 'event id' (event_id?), 'Event-Date' (event_date?)"
+    )

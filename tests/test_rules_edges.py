@@ -524,3 +524,29 @@ def test_known_mutator_garbles_the_country_of_an_event_without_regions() -> None
     broken = rule("place.known").mutate(Context.of(settings()), data, FirstChoice())
     assert broken == [(0, "country"), (1, "country")]
     assert [row["country"] for row in data] == ["Tjikistan", "Tjikistan"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1 037", "1037"), ("1\u00a0037", "1037"), ("1\u202f037", "1037"), ("1'037", "1037"),
+        ("1 037 000", "1037000"), ("1037.0", "1037"), ("1037.00", "1037"),
+        ("\u0661\u0660\u0663\u0667", "1037"),  # Arabic-Indic digits
+        ("1 037,000", None), ("1,03", None), ("12.5", None), ("1 0370", None),
+    ],
+)  # fmt: skip
+def test_counts_as_people_write_them(value: str, expected: str | None) -> None:
+    assert suggest_count(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2021-07-05T00:00:00", "2021-07-05"), ("2021-07-05 00:00:00.000", "2021-07-05"),
+        ("2021-07-05T10:30:00Z", "2021-07-05"), ("2021-07-05T00:00:00+05:00", "2021-07-05"),
+        ("\u0662\u0660\u0662\u0661-\u0660\u0667-\u0660\u0665", "2021-07-05"),
+        ("2021-02-30T00:00", None), ("2021-07-05T", None),
+    ],
+)  # fmt: skip
+def test_dates_as_people_write_them(value: str, expected: str | None) -> None:
+    assert suggest_date(value) == expected

@@ -70,7 +70,9 @@ def _usage_message(exc: click.UsageError, ctx: click.Context) -> str:
     return f"{text} (try '{ctx.command_path} --help')"
 
 
-def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
+def _refuse_overwriting_inputs(
+    output: Path, inputs: tuple[Path, ...], option: str = "--output"
+) -> None:
     """ConfigError when *output* is one of *inputs* (same file, whatever the spelling)."""
     try:
         if not output.exists():
@@ -83,7 +85,7 @@ def _refuse_overwriting_inputs(output: Path, inputs: tuple[Path, ...]) -> None:
         except OSError:
             same = False
         if same:
-            raise ConfigError(f"{output}: --output would overwrite the input file {item}")
+            raise ConfigError(f"{output}: {option} would overwrite the input file {item}")
 
 
 def _expand(
@@ -222,6 +224,13 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     help="Read the files as a published dataset: acled, ucdp, hapi, hxl (event-toolkit presets).",
 )
 @click.option(
+    "--fix",
+    "fix_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="OUT.csv",
+    help="Write a CSV copy of the (one) input with its certain date and count fixes applied.",
+)
+@click.option(
     "--exclude",
     multiple=True,
     metavar="GLOB",
@@ -246,6 +255,7 @@ def validate_command(
     encoding: str | None,
     sheet: str | None,
     preset: str | None,
+    fix_path: Path | None,
     exclude: tuple[str, ...],
 ) -> None:
     """Check event-record FILES against every rule: CSV, TSV, JSON Lines, Parquet or xlsx
@@ -275,6 +285,13 @@ def validate_command(
     files = _expand(files, exclude, (*gazetteer, *skip))
     if output is not None:
         _refuse_overwriting_inputs(output, (*files, *gazetteer, *([config] if config else [])))
+    if fix_path is not None:
+        if len(files) != 1 or str(files[0]) == "-":
+            raise ConfigError("--fix writes the copy of one input file: give exactly one file")
+        inputs = (*files, *gazetteer, *([config] if config else []))
+        _refuse_overwriting_inputs(fix_path, inputs, "--fix")
+        if output is not None and _resolved(output) == _resolved(fix_path):
+            raise ConfigError(f"{fix_path}: --fix and --output name the same file")
     overrides: dict[str, Any] = {
         "date_min": date_min,
         "date_max": date_max,
@@ -297,10 +314,32 @@ def validate_command(
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a TTY otherwise
     else:
         write_atomic(output, text)
+    if fix_path is not None and reports and reports[0].unusable is None:
+        _write_fix(fix_path, files[0], reports[0], config, overrides, read)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         append_text(Path(summary), render(reports, "markdown"))
     sys.exit(exit_code(reports, fail_on))
+
+
+def _write_fix(
+    target: Path, path: Path, report: Report, config: Path | None, overrides: Any, read: Any
+) -> None:
+    """--fix: the input read again as it is, the report's certain fixes applied, written
+    atomically; each change listed on stderr with its line."""
+    from toolkit.config import load_settings
+    from toolkit.fix import changes, write_fixed
+    from toolkit.mapping import resolve
+    from toolkit.readers import read_table
+
+    table = read_table(path, read)
+    settings = load_settings(data_path=path, config_path=config, overrides=overrides)
+    _, mapping = resolve(table, settings)
+    found = changes(report, table, mapping.columns if mapping is not None else None)
+    write_fixed(target, table, found)
+    click.echo(f"wrote {target}: {len(found)} change{'' if len(found) == 1 else 's'}", err=True)
+    for change in found:
+        click.echo(f"  {change.describe(report.located_by)}", err=True)
 
 
 class _Unpublished(Exception):

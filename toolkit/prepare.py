@@ -23,7 +23,10 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     """The frame every engine checks. Raises InputError when required columns are missing."""
     missing = missing_columns(table, ctx)
     if missing:
-        raise InputError(f"{table.path}: missing required column(s): {', '.join(missing)}")
+        raise InputError(
+            f"{table.path}: missing required column(s): {', '.join(missing)}"
+            + _near_names(missing, table.header)
+        )
     contract = ctx.contract
     absent = [c for c in contract.names if c not in table.header]
     keys = ("record_id", "event_id")
@@ -82,3 +85,24 @@ def _tidy(column: str) -> pl.Expr:
 def _typed(ctx: Context, column: str) -> bool:
     """Columns whose surrounding whitespace is noise: everything but free text."""
     return ctx.contract.column(column).type != "text"
+
+
+def _near_names(missing: list[str], header: tuple[str, ...]) -> str:
+    """ "; the file has 'Record_ID' (record_id?)" for the file's columns that nearly name a
+    missing one: the same but for case, spaces, hyphens and underscores, or one close by
+    difflib."""
+    import difflib
+
+    def key(name: str) -> str:
+        return "".join(c for c in name.casefold() if c.isalnum())
+
+    by_key = {key(name): name for name in header}
+    pairs = []
+    for column in missing:
+        found = by_key.get(key(column))
+        if found is None:
+            close = difflib.get_close_matches(key(column), list(by_key), n=1, cutoff=0.85)
+            found = by_key[close[0]] if close else None
+        if found is not None:
+            pairs.append(f"{found!r} ({column}?)")
+    return f"; the file has {', '.join(pairs)}" if pairs else ""

@@ -163,7 +163,11 @@ QUALIFIER_WORDS = {
     "fewer than": "fewer_than", "less than": "fewer_than", "under": "fewer_than",
     "below": "fewer_than",
 }  # fmt: skip
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+# 1,037 / 1 037 / 1\u00a0037 (no-break space) / 1\u202f037 (narrow) / 1\u2009037 (thin) /
+# 1'037 (Swiss): the same separator throughout
+_THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[,\u00a0\u202f\u2009 '’])\d{3}(?:(?P=sep)\d{3})*$")
+_SEPARATORS = ",\u00a0\u202f\u2009 '’"
+_WHOLE_DECIMAL = re.compile(r"^\d+\.0+$")  # 1037.0: a spreadsheet's or a parser's float
 _QUALIFIED = re.compile(
     r"^(?P<word>"
     + "|".join(
@@ -194,6 +198,8 @@ def suggest_count(value: str, qualifiers: Collection[str] | None = None) -> str 
     text = value.strip()
     if _THOUSANDS.match(text) or text.isdecimal():
         return _unless_same(_count(text), value)
+    if _WHOLE_DECIMAL.match(text):
+        return _count(text.split(".")[0])
     if (m := _QUALIFIED.match(text)) is not None:
         n, qualifier = _count(m["n"]), qualifier_word(m["word"])
         if (
@@ -209,7 +215,7 @@ def suggest_count(value: str, qualifiers: Collection[str] | None = None) -> str 
 def _count(digits: str) -> str | None:
     """'1,037' -> '1037', '١٠٣٧' -> '1037'; None when too big for a count."""
     try:
-        n = int(digits.replace(",", ""))
+        n = int(digits.translate({ord(c): None for c in _SEPARATORS}))
     except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
         return None
     return str(n) if n <= COUNT_MAX else None
@@ -232,6 +238,12 @@ def _suggest_date(value: str) -> str | None:
         (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", ("3", "2", "1")),  # day-first dotted (DD.MM.YYYY)
         (r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", ("1", "2", "3")),
         (r"(\d{4})-(\d{1,2})-(\d{1,2})", ("1", "2", "3")),
+        # an ISO date-time: the day as written (2021-07-05T00:00:00, ...T10:00:00Z)
+        (
+            r"(\d{4})-(\d{1,2})-(\d{1,2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+            r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+            ("1", "2", "3"),
+        ),
     ]
     for pattern, (y, m, d) in patterns:
         if (match := re.fullmatch(pattern, text)) is not None:
