@@ -237,3 +237,17 @@ def test_presets_command_lists_every_preset_and_its_columns() -> None:
     assert heads == ["acled", "ucdp", "hapi", "hxl"]
     assert "  count           <- fatalities" in result.stdout
     assert "  count_low       <- low" in result.stdout
+
+
+def test_hxl_tags_as_publishers_write_them(tmp_path: Path) -> None:
+    """Insecurity Insight's sheets: #admin1 for #adm1, a bare #loc for the kind of site."""
+    path = tmp_path / "ii.csv"
+    path.write_text(
+        "Date,Country,Admin 1,Location ,Killed\n#date,#country +name,#admin1,#loc,"
+        "#affected +healthworker +killed\n2023-12-21T00:00:00,Tajikistan,Nowhereland,"
+        "Health Building,1\n"
+    )
+    report = validate(path, load_settings())
+    assert report.flatten(("line", "rule", "column", "value")) == [
+        (3, "place.known", "admin1", "Nowhereland")  # the region is read; the site is not
+    ]

@@ -127,9 +127,16 @@ HXL_COLUMNS: dict[str, tuple[tuple[str, frozenset[str], frozenset[str]], ...]] =
         ("#country", frozenset({"code"}), frozenset()),
         ("#country", frozenset(), frozenset()),
     ),
-    "admin1": (("#adm1", frozenset({"name"}), frozenset({"origin"})),),
-    "admin2": (("#adm2", frozenset({"name"}), frozenset({"origin"})),),
-    "location": (("#loc", frozenset({"name"}), frozenset()), ("#loc", frozenset(), frozenset())),
+    "admin1": (
+        ("#adm1", frozenset({"name"}), frozenset({"origin"})),
+        ("#adm1", frozenset(), frozenset({"origin", "code"})),
+    ),
+    "admin2": (
+        ("#adm2", frozenset({"name"}), frozenset({"origin"})),
+        ("#adm2", frozenset(), frozenset({"origin", "code"})),
+    ),
+    # a bare #loc may be a kind of place ("Health Building"): only a named one is taken
+    "location": (("#loc", frozenset({"name"}), frozenset()),),
     "count": (
         ("#affected", frozenset({"killed"}), frozenset()),
         ("#affected", frozenset({"idps"}), frozenset({"m", "f", "hh"})),
@@ -139,13 +146,17 @@ HXL_COLUMNS: dict[str, tuple[tuple[str, frozenset[str], frozenset[str]], ...]] =
 }
 
 
+# hashtags some publishers write for the standard ones (Insecurity Insight: #admin1)
+_TAG_ALIASES = {"#admin1": "#adm1", "#admin2": "#adm2", "#admin3": "#adm3"}
+
+
 def _hashtag(cell: str) -> tuple[str, frozenset[str]] | None:
     """ "#adm1 +name" -> ("#adm1", {"name"}); None when the cell is no hashtag."""
     text = cell.strip().lower().replace(" ", "")
     if not text.startswith("#") or len(text) < 2:
         return None
     tag, *attributes = text.split("+")
-    return tag, frozenset(a for a in attributes if a)
+    return _TAG_ALIASES.get(tag, tag), frozenset(a for a in attributes if a)
 
 
 def hxl_row(table: Table) -> dict[str, tuple[str, frozenset[str]]] | None:
