@@ -251,3 +251,8 @@ def test_hxl_tags_as_publishers_write_them(tmp_path: Path) -> None:
     assert report.flatten(("line", "rule", "column", "value")) == [
         (3, "place.known", "admin1", "Nowhereland")  # the region is read; the site is not
     ]
+
+
+def test_the_hxl_preset_on_a_file_without_hashtags_says_so(write_csv: Any) -> None:
+    report = validate(write_csv(rows({})), settings(preset="hxl"))
+    assert report.mapping == "preset hxl"

@@ -215,13 +215,15 @@ def resolve(table: Table, settings: Settings) -> tuple[Table, Mapping | None]:
         part
         for part in (
             f"columns from {settings.source}" if settings.columns else "",
-            f"preset {layout.name}" if layout is not None and layout.name != "hxl" else "",
+            f"preset {layout.name}"
+            if layout is not None and (layout.name != "hxl" or tags is None)
+            else "",
             "HXL hashtags" if tags is not None and (layout is None or layout.name == "hxl") else "",
         )
         if part
     )
     mapping = Mapping(
-        said=said or "columns from the config",
+        said=said,
         columns=columns,
         absent=absent,
         date_formats=layout.date_formats if layout is not None else (),
