@@ -13,7 +13,6 @@ from toolkit.errors import InputError
 LINE = "__line"  # where a record is: see Table.located_by
 CELLS = "__cells"  # how many cells the record had (the header's width unless ragged)
 WIDTH = "__width"  # the header's width (toolkit.prepare puts it beside CELLS)
-LOCATED_BY = ("line", "row", "record")
 
 
 @dataclass(frozen=True)
