@@ -256,3 +256,12 @@ def test_hxl_tags_as_publishers_write_them(tmp_path: Path) -> None:
 def test_the_hxl_preset_on_a_file_without_hashtags_says_so(write_csv: Any) -> None:
     report = validate(write_csv(rows({})), settings(preset="hxl"))
     assert report.mapping == "preset hxl"
+
+
+def test_gx_frame_maps_a_dataset_as_the_checker_does() -> None:
+    from toolkit import gx_frame
+
+    frame = gx_frame(RAW / "ucdp_ged191_sample.csv", settings(preset="ucdp"))
+    assert len(frame) == 37
+    assert frame["record_id"].iloc[0] == "209980" and frame["role"].iloc[0] == "total"
+    assert frame["__count_low"].iloc[0] == 1 and frame["__count_high"].iloc[0] == 30

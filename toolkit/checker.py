@@ -103,13 +103,8 @@ def _check_table(
     table: Table, ctx: Context, engine: str, options: RunOptions, file: bool = True
 ) -> Report:
     """The report on a table; of a *file* with no records, a row.shape warning."""
-    from toolkit.mapping import resolve, with_mapping
-
-    table, mapping = resolve(table, ctx.settings)
+    table, ctx = mapped(table, ctx)
     located_by = table.located_by
-    absent = mapping.absent if mapping is not None else ()
-    settings = with_mapping(ctx.settings, mapping)
-    ctx = replace(ctx, located_by=located_by, absent=absent, settings=settings)
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
     report = _check(prepare(table, ctx), ctx, engine, options)
     if file and report.rows == 0 and ctx.settings.enabled(SHAPE):
@@ -128,6 +123,17 @@ def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) 
         rule_order=tuple(spec.id for spec in ctx.contract.rules),
         disabled=tuple(s.id for s in ctx.contract.rules if not ctx.settings.enabled(s.id)),
     )
+
+
+def mapped(table: Table, ctx: Context) -> tuple[Table, Context]:
+    """The table in the contract's columns (toolkit.mapping) and the context that goes with
+    it: where its records are, the columns its dataset does not record, its vocabulary."""
+    from toolkit.mapping import resolve, with_mapping
+
+    table, mapping = resolve(table, ctx.settings)
+    absent = mapping.absent if mapping is not None else ()
+    settings = with_mapping(ctx.settings, mapping)
+    return table, replace(ctx, located_by=table.located_by, absent=absent, settings=settings)
 
 
 def _header_only() -> Finding:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from great_expectations import ExpectationSuite
 
     from toolkit.config import Settings
+    from toolkit.readers import ReadOptions
 
 
 def expectation_suite(settings: Settings | None = None) -> ExpectationSuite:
@@ -52,16 +53,24 @@ def gx_parameters(settings: Settings | None = None) -> dict[str, Any]:
 
 
 def gx_frame(
-    data: str | Path | pd.DataFrame | pl.DataFrame, settings: Settings | None = None
+    data: str | Path | pd.DataFrame | pl.DataFrame,
+    settings: Settings | None = None,
+    options: ReadOptions | None = None,
 ) -> pd.DataFrame:
-    """The pandas frame the suite validates, made from an event-record CSV file or an
-    in-memory table: its cells as text (tidied as the checker does) plus typed columns."""
+    """The pandas frame the suite validates, made from an event-record file (read with
+    *options*, mapped as the checker maps it: preset, HXL, columns) or an in-memory table:
+    its cells as text (tidied as the checker does) plus typed columns."""
+    from toolkit.checker import mapped
     from toolkit.gx.frame import to_gx
     from toolkit.prepare import prepare
     from toolkit.readers import read_table, table_from_frame
 
     ctx = Context.of(settings)
-    table = read_table(Path(data)) if isinstance(data, str | Path) else table_from_frame(data)
+    if isinstance(data, str | Path):
+        table = read_table(Path(data), options)
+    else:
+        table = table_from_frame(data)
+    table, ctx = mapped(table, ctx)
     return to_gx(prepare(table, ctx), ctx.contract)
 
 
