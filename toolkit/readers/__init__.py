@@ -53,11 +53,9 @@ def parse_table(
 def format_of(path: Path, data: bytes) -> str:
     """The format of a file: by its suffix (a compression suffix looked past), else by its
     first bytes."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSED:
-        suffixes.pop()
-    if suffixes and suffixes[-1] in SUFFIXES:
-        return SUFFIXES[suffixes[-1]]
+    by_name = _named_format(path)
+    if by_name is not None:
+        return by_name
     if data.startswith(b"PAR1"):
         return "parquet"
     if data.startswith(b"PK\x03\x04"):
@@ -71,10 +69,15 @@ def format_of(path: Path, data: bytes) -> str:
 
 def is_input(path: Path) -> bool:
     """Whether a file's name says it is an input the readers know (for folders)."""
+    return _named_format(path) is not None
+
+
+def _named_format(path: Path) -> str | None:
+    """The format a file's suffix names (a compression suffix looked past), if any."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in COMPRESSED:
         suffixes.pop()
-    return bool(suffixes) and suffixes[-1] in SUFFIXES
+    return SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
 def _reader(kind: str) -> Reader:

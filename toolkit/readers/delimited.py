@@ -17,7 +17,13 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.readers.scan import check_line_ends, lf_lines, no_field_limit, scan_or_fallback
+from toolkit.readers.scan import (
+    check_line_ends,
+    lf_lines,
+    line_end,
+    no_field_limit,
+    scan_or_fallback,
+)
 from toolkit.readers.source import ReadOptions, check_utf8
 from toolkit.readers.table import Table, check_header, table_of
 
@@ -75,7 +81,7 @@ def _parse_header(
             first = next(reader, [])
         except csv.Error as exc:
             raise InputError(f"{path}: line 1: cannot parse the header row ({exc})") from None
-        end = _line_end(data, reader.line_num)
+        end = line_end(data, reader.line_num)
         if end <= window or window >= len(data):
             break
         window *= 4
@@ -96,17 +102,6 @@ def _refuse_other_delimiter(path: Path, name: str, delimiter: str) -> None:
             f"{DELIMITERS[other]}s ({name[:40]!r}): the file looks {DELIMITERS[other]}-"
             f"separated; try --delimiter '{shown}'"
         )
-
-
-def _line_end(data: bytes, lines: int) -> int:
-    """The offset just past the first *lines* physical lines of *data* (LF-terminated)."""
-    end = 0
-    for _ in range(lines):
-        found = data.find(b"\n", end)
-        if found < 0:
-            return len(data)
-        end = found + 1
-    return end
 
 
 def _parse_frame(data: bytes, header: tuple[str, ...], delimiter: str) -> pl.DataFrame:

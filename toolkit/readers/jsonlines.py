@@ -23,19 +23,20 @@ def read_jsonlines(path: Path, data: bytes, options: ReadOptions) -> Table:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     check_utf8(path, data)
-    lines = [n for n, text in enumerate(data.split(b"\n"), start=1) if text.strip()]
+    physical = data.split(b"\n")
+    lines = [n for n, text in enumerate(physical, start=1) if text.strip()]
     if not lines:
         raise InputError(f"{path}: file is empty (expected one JSON object per line)")
     try:
         frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        _refuse_bad_line(path, data)
+        _refuse_bad_line(path, physical)
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{path}: cannot parse as JSON Lines ({detail})") from None
     if frame.height != len(lines):
-        _refuse_bad_line(path, data)
+        _refuse_bad_line(path, physical)
         raise InputError(f"{path}: could not parse the file consistently")
-    first = json.loads(data.split(b"\n")[lines[0] - 1])  # its keys, in its order, first
+    first = json.loads(physical[lines[0] - 1])  # its keys, in its order, first
     names = [
         *(k for k in first if k in frame.columns),
         *(c for c in frame.columns if c not in first),
@@ -44,9 +45,9 @@ def read_jsonlines(path: Path, data: bytes, options: ReadOptions) -> Table:
     return table_of(path, header, text_columns(frame.select(names)), lines)
 
 
-def _refuse_bad_line(path: Path, data: bytes) -> None:
-    """InputError naming the first line that is not one JSON object."""
-    for number, text in enumerate(data.split(b"\n"), start=1):
+def _refuse_bad_line(path: Path, physical: list[bytes]) -> None:
+    """InputError naming the first of the *physical* lines that is not one JSON object."""
+    for number, text in enumerate(physical, start=1):
         if not text.strip():
             continue
         try:

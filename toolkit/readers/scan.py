@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -72,14 +73,10 @@ def _check_line_ends_exact(path: Path, data: bytes, delimiter: int) -> None:
     """The csv module, on lines split at LF only, refuses a CR outside quotes that no LF
     follows ("new-line character seen in unquoted field"); name its line."""
     reader = csv.reader(lf_lines(data), delimiter=chr(delimiter))
-    try:
-        with no_field_limit():
-            for _ in reader:
-                pass
-    except csv.Error as exc:
-        if "new-line character" in str(exc):
-            line = reader.line_num
-            raise InputError(f"{path}: line {line}: {_LONE_CR_OUTSIDE}; {_ONLY_LF}") from None
+    complaint = _complaint(reader)
+    if complaint is not None and "new-line character" in complaint:
+        line = reader.line_num
+        raise InputError(f"{path}: line {line}: {_LONE_CR_OUTSIDE}; {_ONLY_LF}")
         # any other complaint is the record scan's to report, with its own line
 
 
@@ -216,17 +213,34 @@ def _scan_records_slow(path: Path, data: bytes, delimiter: int) -> Records:
 def _refuse_unclosed_quote(path: Path, data: bytes, line: int, delimiter: int) -> None:
     """InputError when the last record, starting on *line*, ends inside a quoted cell: a
     quote opened there (or after) never closes and took the rest of the file."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = data.index(b"\n", offset) + 1
+    offset = line_end(data, line - 1)
     strict = csv.reader(lf_lines(data[offset:]), delimiter=chr(delimiter), strict=True)
+    complaint = _complaint(strict)
+    if complaint is not None and "unexpected end of data" in complaint:
+        raise InputError(
+            f"{path}: line {line}: a quoted cell starts in this record and never closes "
+            "(it takes the rest of the file)"
+        )
+
+
+def _complaint(reader: Any) -> str | None:
+    """Read *reader* (a csv reader) to its end; the csv module's complaint, if any (the
+    reader's line_num then says where it stopped)."""
     try:
         with no_field_limit():
-            for _ in strict:
+            for _ in reader:
                 pass
     except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise InputError(
-                f"{path}: line {line}: a quoted cell starts in this record and never closes "
-                "(it takes the rest of the file)"
-            ) from None
+        return str(exc)
+    return None
+
+
+def line_end(data: bytes, lines: int) -> int:
+    """The offset just past the first *lines* physical lines of *data* (LF-terminated)."""
+    end = 0
+    for _ in range(lines):
+        found = data.find(b"\n", end)
+        if found < 0:
+            return len(data)
+        end = found + 1
+    return end
