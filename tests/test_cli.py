@@ -205,11 +205,19 @@ def test_header_only_file_is_valid_with_a_warning_on_line_1(tmp_path: Path) -> N
     result = invoke(path, "--format", "json")
     assert result.exit_code == 0
     assert payload(result) == {
+        "schema_version": 2,
         "file": str(path),
         "rows": 0,
         "located_by": "line",
         "valid": True,
-        "summary": {"errors": 0, "warnings": 1, "by_rule": {"row.shape": 1}},
+        "summary": {
+            "errors": 0, "warnings": 1, "by_rule": {"row.shape": 1}, "listed": 1,
+            "max_findings": None, "accepted": 0,
+            "groups": [
+                {"rule": "row.shape", "severity": "warning", "column": None, "value": None,
+                 "count": 1, "lines": [1]},
+            ],
+        },
         "failures": [
             {
                 "rule": "row.shape", "severity": "warning", "line": 1, "record_id": None,
@@ -269,9 +277,17 @@ def test_json_shape_is_exact(write_csv: Writer) -> None:
     result = invoke(path, "--format", "json", *NO_PLACES)
     assert result.exit_code == 1
     report = payload(result)
-    assert list(report) == ["file", "rows", "located_by", "valid", "summary", "failures"]
-    assert list(report["summary"]) == ["errors", "warnings", "by_rule"]
-    assert report["summary"] == {"errors": 1, "warnings": 0, "by_rule": {"value.type": 1}}
+    assert list(report) == [
+        "schema_version", "file", "rows", "located_by", "valid", "summary", "failures"
+    ]  # fmt: skip
+    assert report["summary"] == {
+        "errors": 1, "warnings": 0, "by_rule": {"value.type": 1}, "listed": 1,
+        "max_findings": None, "accepted": 0,
+        "groups": [
+            {"rule": "value.type", "severity": "error", "column": "count", "value": "1,037",
+             "count": 1, "lines": [3]},
+        ],
+    }  # fmt: skip
     assert [list(f) for f in report["failures"]] == [FINDING_KEYS]
     assert report["failures"][0] == {
         "rule": "value.type",

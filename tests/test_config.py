@@ -169,11 +169,10 @@ def test_cli_reads_pyproject_next_to_the_data(tmp_path: Path, write_csv: Writer)
     pyproject(tmp_path, f'date_min = "2000-01-01"\n[tool.event-toolkit.rules]\n{NO_GAZ_TOML}')
     result = invoke(write_csv(DATA), "--format", "json")
     assert result.exit_code == 1
-    assert report(result)["summary"] == {
-        "errors": 3,
-        "warnings": 0,
-        "by_rule": {"value.type": 1, "date.range": 2},
-    }
+    summary = report(result)["summary"]
+    assert (summary["errors"], summary["warnings"], summary["by_rule"]) == (
+        3, 0, {"value.type": 1, "date.range": 2}
+    )  # fmt: skip
 
 
 def test_cli_rule_set_to_warning_exits_0(tmp_path: Path, write_csv: Writer) -> None:

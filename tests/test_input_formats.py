@@ -312,7 +312,7 @@ def test_an_unusable_file_among_several_in_json(tmp_path: Path) -> None:
         ("text", '  row 3     r2  count="1,037"'),
         ("github", "::error file={path},title=value.type (count)::row 3: record r2: count"),
         ("junit", "row 3 count: record r2: count '1,037'"),
-        ("markdown", "| row | rule | record | column | value | message |"),
+        ("markdown", "| rows | rule | record | column | value | message |"),
     ],
 )
 def test_every_format_says_what_locates_a_finding(tmp_path: Path, fmt: str, shown: str) -> None:

@@ -128,10 +128,22 @@ def test_one_row_one_error_is_singular_in_every_format(tmp_path: Path) -> None:
 
 def test_markdown_counts_what_it_leaves_out(tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
-    path.write_text(csv_text(rows(*({"count": "x"} for _ in range(51)))), encoding="utf-8")
+    cells = ({"count": f"x{i}"} for i in range(51))  # 51 values: 51 entries
+    path.write_text(csv_text(rows(*cells)), encoding="utf-8")
     out = run(["validate", str(path), "--format", "markdown", *NO_PLACES])[1]
     assert out.splitlines()[2] == "51 rows, 51 errors, 0 warnings."
-    assert out.splitlines()[-1] == "… and 1 more finding."  # 50 shown
+    assert out.splitlines()[-1] == "… and 1 more row (see the text or JSON report)."  # 50 shown
+
+
+def test_markdown_groups_one_value_on_many_rows(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(csv_text(rows(*({"count": "x"} for _ in range(51)))), encoding="utf-8")
+    out = run(["validate", str(path), "--format", "markdown", *NO_PLACES])[1].splitlines()
+    entries = [line for line in out if line.startswith("| 2, 3")]
+    assert entries == [
+        "| 2, 3, 4, 5, 6 and 46 more | `value.type` | 51 records | count | x "
+        "| count 'x' is not a non-negative integer literal |"
+    ]
 
 
 def test_plural_helper() -> None:

@@ -124,6 +124,43 @@ def test_action_is_a_composite_with_the_documented_inputs(actionlint: Any, tmp_p
     assert actionlint(path) == []
 
 
+def test_the_action_script_passes_baseline_and_cap(tmp_path: Path) -> None:
+    """The Validate step's own script, run by bash with the env GitHub would give it: a
+    baseline of the data's old findings turns the step green; without it, it fails."""
+    action = _action()
+    assert {"baseline", "max-findings"} <= set(action["inputs"])
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "validate")
+    script = step["run"]
+    data = ROOT / "fixtures" / "real" / "extraction_errors.csv"
+    baseline = tmp_path / "baseline.json"
+    made = subprocess.run(
+        [sys.executable, "-m", "toolkit", "validate", str(data), "--format", "json",
+         "-o", str(baseline)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 1, made.stderr
+
+    def step_run(**inputs: str) -> tuple[int, str, str]:
+        output = tmp_path / "output.txt"
+        output.write_text("")
+        bin_dir = Path(sys.executable).parent  # where the venv's validate script is
+        env = {**os.environ, "PATH": os.pathsep.join([str(bin_dir), os.environ["PATH"]]),
+               "FILES": str(data), "CONFIG": "", "BASE_REF": "", "FAIL_ON": "error",
+               "BASELINE": "", "MAX_FINDINGS": "", "GITHUB_OUTPUT": str(output), **inputs}
+        done = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        return done.returncode, done.stdout, output.read_text()
+
+    code, annotations, output = step_run()
+    assert (code, output) == (1, "exit-code=1\n")
+    assert len(annotations.splitlines()) == 18
+    code, annotations, output = step_run(BASELINE=str(baseline))
+    assert (code, output, annotations) == (0, "exit-code=0\n", "")
+    code, annotations, _ = step_run(MAX_FINDINGS="1")
+    assert code == 1
+    assert len(annotations.splitlines()) == 13  # one per rule with findings
+
+
 def test_example_workflow_runs_on_csv_pull_requests() -> None:
     workflow = yaml.safe_load((ROOT / ".github/workflows/validate-data.yml").read_text())
     assert workflow[True]["pull_request"]["paths"] == ["**/*.csv"]  # YAML 1.1 reads "on" as True

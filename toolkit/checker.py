@@ -14,6 +14,8 @@ import polars as pl
 if TYPE_CHECKING:
     import pandas as pd
 
+    from toolkit.progress import Say
+
 from toolkit.config import Settings, load_settings
 from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
@@ -32,6 +34,7 @@ def validate(
     changed_since: str | None = None,
     data_docs: str | Path | DataDocs | None = None,
     options: ReadOptions | None = None,
+    progress: Say | None = None,
 ) -> Report:
     """Check one input file (CSV, TSV, JSON Lines, Parquet, xlsx; ``-``: stdin) against every
     enabled rule. Raises ToolkitError when unusable. *options* say how to read it.
@@ -41,9 +44,11 @@ def validate(
     revision), report only findings on rows added or changed since then, and event findings
     on events with such a row (see toolkit.changes). With *data_docs* (a folder, gx engines
     only), write GX Data Docs of the run there; pass one DataDocs to several calls and
-    publish() it to get one site for all of them.
+    publish() it to get one site for all of them. *progress*, if given, is called with
+    each phase as it starts ("reading", "checking rules", "explaining findings").
     """
     path = Path(path)
+    say = progress or _silent
     settings = settings or load_settings(data_path=path)
     ctx = Context.of(settings)
     with _docs(data_docs, engine) as docs:
@@ -51,11 +56,12 @@ def validate(
             from toolkit.gx.docs import refuse_inputs_inside
 
             refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
+        say("reading")
         table = read_table(path, options)
         run = RunOptions(name=str(table.path), data_docs=docs)
         if changed_since is None:
-            return _check_table(table, ctx, engine, run)
-        return _changed(table, ctx, engine, run, changed_since, options)
+            return _check_table(table, ctx, engine, run, say=say)
+        return _changed(table, ctx, engine, run, changed_since, options, say)
 
 
 def _changed(
@@ -65,11 +71,12 @@ def _changed(
     run: RunOptions,
     changed_since: str,
     options: ReadOptions | None,
+    say: Say,
 ) -> Report:
     from toolkit.changes import changes_since
 
     changes = changes_since(table, changed_since, options)
-    report = _check_table(table, ctx, engine, run)
+    report = _check_table(table, ctx, engine, run, say=say)
     whole_event = {spec.id for spec in ctx.contract.rules if spec.family in EVENT_FAMILIES}
     kept = tuple(
         f
@@ -90,6 +97,10 @@ def validate_frame(
     return check_table(table_from_frame(frame, name), settings or load_settings(), engine)
 
 
+def _silent(phase: str) -> None:
+    """No progress display."""
+
+
 EVENT_FAMILIES = ("events", "subtotals")  # rules that judge an event as a whole
 
 
@@ -100,21 +111,28 @@ def check_table(table: Table, settings: Settings, engine: str = "pandera") -> Re
 
 
 def _check_table(
-    table: Table, ctx: Context, engine: str, options: RunOptions, file: bool = True
+    table: Table,
+    ctx: Context,
+    engine: str,
+    options: RunOptions,
+    file: bool = True,
+    say: Say | None = None,
 ) -> Report:
     """The report on a table; of a *file* with no records, a row.shape warning."""
     table, ctx = mapped(table, ctx)
     located_by = table.located_by
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-    report = _check(prepare(table, ctx), ctx, engine, options)
+    report = _check(prepare(table, ctx), ctx, engine, options, say or _silent)
     if file and report.rows == 0 and ctx.settings.enabled(SHAPE):
         report = replace(report, findings=(_header_only(),))
     return replace(report, located_by=located_by, mapping=table.mapping)
 
 
-def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions) -> Report:
+def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions, say: Say) -> Report:
     rules = tuple(rule for rule in all_rules(ctx.contract) if ctx.settings.enabled(rule.id))
+    say("checking rules")
     failures = _engine(engine)(ctx, frame, rules, options)
+    say("explaining findings")
     findings = explain(ctx, frame, rules, failures)
     return Report(
         file=options.name,

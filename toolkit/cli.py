@@ -236,6 +236,19 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     metavar="GLOB",
     help="Skip files below a folder whose path or name matches GLOB (repeatable).",
 )
+@click.option(
+    "--max-findings",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="List at most N findings per rule, in every format (the counts stay exact).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="An earlier JSON report: findings already in it are accepted; only new ones count.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def validate_command(
     files: tuple[Path, ...],
     fmt: str,
@@ -257,6 +270,9 @@ def validate_command(
     preset: str | None,
     fix_path: Path | None,
     exclude: tuple[str, ...],
+    max_findings: int | None,
+    baseline: Path | None,
+    quiet: bool,
 ) -> None:
     """Check event-record FILES against every rule: CSV, TSV, JSON Lines, Parquet or xlsx
     (by suffix; .gz and .zst too), every such file under a folder, or - for stdin.
@@ -264,10 +280,12 @@ def validate_command(
     Exit 0: no errors (warnings allowed); 1: errors found; 2: unusable input or options
     (the other files of the run are still checked and reported).
     """
+    from toolkit.baseline import apply_baseline, load_baseline
     from toolkit.config import load_settings
     from toolkit.engines import DataDocs
     from toolkit.formats import render
     from toolkit.output import append_text, write_atomic
+    from toolkit.progress import Display, wanted
     from toolkit.readers import ReadOptions
     from toolkit.report import exit_code
 
@@ -300,16 +318,25 @@ def validate_command(
         "gazetteer": [str(p) for p in gazetteer] or None,
         "preset": preset,
     }
+    earlier = load_baseline(baseline) if baseline is not None else None
     docs = DataDocs(data_docs) if data_docs is not None else None
     if data_docs is not None:
         from toolkit.gx.docs import refuse_inputs_inside
 
         refuse_inputs_inside(data_docs, (*files, *gazetteer, *([config] if config else [])))
     reports: list[Report] = []
-    with suppress(_Unpublished):  # a file was unusable: the run failed, and writes no site
-        _validate_all(files, reports, config, overrides, engine, changed_since, docs, read)
-    use_color = (output is None and sys.stdout.isatty()) if color is None else color
-    text = render(reports, fmt, color=use_color and fmt == "text")
+    display = Display(len(files)) if wanted(sys.stderr, quiet) else None
+    with display or nullcontext():
+        with suppress(_Unpublished):  # a file was unusable: the run failed, writes no site
+            _validate_all(files, reports, config, overrides, engine, changed_since, docs, read,
+                          display)  # fmt: skip
+        if display is not None:
+            display.say("writing the report")
+        if earlier is not None:
+            reports = [apply_baseline(report, earlier) for report in reports]
+        shown = [report.capped_to(max_findings) for report in reports]
+        use_color = (output is None and sys.stdout.isatty()) if color is None else color
+        text = render(shown, fmt, color=use_color and fmt == "text")
     if output is None:
         click.echo(text, nl=False, color=use_color)  # click strips ANSI off a TTY otherwise
     else:
@@ -318,7 +345,7 @@ def validate_command(
         _write_fix(fix_path, files[0], reports[0], config, overrides, read)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
-        append_text(Path(summary), render(reports, "markdown"))
+        append_text(Path(summary), render(shown, "markdown"))
     sys.exit(exit_code(reports, fail_on))
 
 
@@ -355,10 +382,11 @@ def _validate_all(
     changed_since: str | None,
     docs: Any,
     read: Any,
+    display: Any = None,
 ) -> None:
     """Validate each file into *reports*; an unusable file, when there are several, is
     reported as such (and on stderr) and the others are still checked. Data Docs are
-    published only when every file was usable."""
+    published only when every file was usable. *display* shows the progress, if given."""
     from toolkit.checker import validate
     from toolkit.config import load_settings
     from toolkit.errors import InputError
@@ -367,9 +395,17 @@ def _validate_all(
     with docs.publishing() if docs is not None else nullcontext():
         for path in files:
             settings = load_settings(data_path=path, config_path=config, overrides=overrides)
+            if display is not None:
+                display.file("<stdin>" if str(path) == "-" else str(path))
             try:
                 report = validate(
-                    path, settings, engine, changed_since, data_docs=docs, options=read
+                    path,
+                    settings,
+                    engine,
+                    changed_since,
+                    data_docs=docs,
+                    options=read,
+                    progress=display.say if display is not None else None,
                 )
             except InputError as exc:
                 if len(files) == 1:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
+from toolkit.tally import Tally, tally
+
 if TYPE_CHECKING:
     import polars as pl
+
+# The version of the JSON report's shape (schemas/report.schema.json); CHANGELOG.md says
+# what each version changed. 1: the shape before it had a version.
+SCHEMA_VERSION = 2
 
 FINDING_FIELDS = (
     "rule",
@@ -85,14 +92,34 @@ class Findings(Sequence[Finding]):
     def __repr__(self) -> str:
         return f"Findings({len(self)} findings)"
 
-    def having(self, column: str, value: str) -> int:
-        """How many findings have *value* in *column* (severity, rule), from the frame."""
-        return int((self.frame.get_column(column) == value).sum())
+    def first_per_rule(self, limit: int) -> Findings:
+        """The first *limit* findings of each rule, in report order."""
+        import polars as pl
+
+        return Findings(self.frame.filter(pl.int_range(pl.len()).over("rule") < limit))
+
+
+def first_per_rule(findings: Sequence[Finding], limit: int) -> Sequence[Finding]:
+    """The first *limit* findings of each rule of *findings*, in their order."""
+    if isinstance(findings, Findings):
+        return findings.first_per_rule(limit)
+    seen: Counter[str] = Counter()
+    kept = []
+    for f in findings:
+        seen[f.rule] += 1
+        if seen[f.rule] <= limit:
+            kept.append(f)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
 class Report:
-    """All findings for one file."""
+    """The findings for one file: those listed, and the exact counts of all of them.
+
+    Usually every finding is listed; ``capped(n)`` lists the first n per rule and keeps the
+    counts (``tally``) of all. With a baseline (toolkit.baseline), findings already in it
+    are ``accepted``: listed apart, they neither count as errors nor fail the run.
+    """
 
     file: str
     rows: int
@@ -103,19 +130,52 @@ class Report:
     located_by: str = "line"  # what Finding.line counts: line, row or record (toolkit.readers)
     unusable: str | None = None  # why the file could not be read (then nothing was checked)
     mapping: str | None = None  # the column mapping in effect (toolkit.mapping), if any
+    totals: Tally | None = None  # exact counts, when not every finding is listed
+    max_findings: int | None = None  # the cap on findings listed per rule, if any
+    baseline: str | None = None  # the baseline report the findings were compared with
+    accepted: Sequence[Finding] = ()  # findings already in the baseline (listed)
+    accepted_total: int | None = None  # how many, when not every one is listed
+
+    @cached_property
+    def tally(self) -> Tally:
+        """Counts of every finding (listed or not) per rule and severity, and the groups."""
+        return self.totals if self.totals is not None else tally(self.findings)
 
     @property
     def errors(self) -> int:
-        return self._severity_count("error")
+        return self.tally.severity("error")
 
     @property
     def warnings(self) -> int:
-        return self._severity_count("warning")
+        return self.tally.severity("warning")
 
-    def _severity_count(self, severity: str) -> int:
-        if isinstance(self.findings, Findings):
-            return self.findings.having("severity", severity)
-        return sum(f.severity == severity for f in self.findings)
+    @property
+    def total(self) -> int:
+        """How many findings there are (not counting accepted ones), listed or not."""
+        return self.tally.total
+
+    @property
+    def accepted_count(self) -> int:
+        return len(self.accepted) if self.accepted_total is None else self.accepted_total
+
+    @property
+    def capped(self) -> bool:
+        """Whether some findings (or accepted ones) are counted but not listed."""
+        return self.total > len(self.findings) or self.accepted_count > len(self.accepted)
+
+    def capped_to(self, limit: int | None) -> Report:
+        """This report listing at most *limit* findings per rule (accepted ones too), with
+        the counts of all; None: all of them."""
+        if limit is None:
+            return self
+        return replace(
+            self,
+            findings=first_per_rule(self.findings, limit),
+            totals=self.tally,
+            max_findings=limit,
+            accepted=first_per_rule(self.accepted, limit),
+            accepted_total=self.accepted_count,
+        )
 
     @property
     def valid(self) -> bool:
@@ -123,29 +183,43 @@ class Report:
 
     @property
     def by_rule(self) -> dict[str, int]:
-        if isinstance(self.findings, Findings):
-            rules = self.findings.frame.get_column("rule").value_counts()
-            counts = Counter(dict(rules.iter_rows()))
-        else:
-            counts = Counter(f.rule for f in self.findings)
+        """Findings per rule (listed or not), in catalogue order."""
+        counts: Counter[str] = Counter()
+        for (rule, _), n in self.tally.by_rule_severity.items():
+            counts[rule] += n
         order = {rule: i for i, rule in enumerate(self.rule_order)}
         return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
     def to_dict(self, failures: bool = True) -> dict[str, Any]:
-        """The documented JSON shape (without the failures when *failures* is false)."""
-        out = {
+        """The documented JSON shape, schemas/report.schema.json (without the lists of
+        findings when *failures* is false)."""
+        summary: dict[str, Any] = {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "by_rule": self.by_rule,
+            "listed": len(self.findings),
+            "max_findings": self.max_findings,
+            "accepted": self.accepted_count,
+            "groups": [group.to_dict() for group in self.tally.groups],
+        }
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
             "file": self.file,
             "rows": self.rows,
             "located_by": self.located_by,
             "valid": self.valid,
-            "summary": {"errors": self.errors, "warnings": self.warnings, "by_rule": self.by_rule},
+            "summary": summary,
         }
         if self.mapping is not None:
             out["mapping"] = self.mapping
         if self.unusable is not None:
             out["unusable"] = self.unusable
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         if failures:
             out["failures"] = [f.to_dict() for f in self.findings]
+            if self.baseline is not None:
+                out["accepted"] = [f.to_dict() for f in self.accepted]
         return out
 
     def flatten(
@@ -162,11 +236,11 @@ def unusable_report(file: str, reason: str) -> Report:
 
 def exit_code(reports: list[Report], fail_on: str = "error") -> int:
     """2 when a file was unusable; else 1 when a report has an error (fail_on "error"), or
-    any finding ("warning"); else 0."""
+    any finding ("warning"); else 0. Findings accepted by a baseline do not count."""
     if any(r.unusable is not None for r in reports):
         return 2
     if fail_on == "never":
         return 0
     if fail_on == "warning":
-        return 1 if any(r.findings for r in reports) else 0
+        return 1 if any(r.total for r in reports) else 0
     return 0 if all(r.valid for r in reports) else 1

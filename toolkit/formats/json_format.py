@@ -10,9 +10,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import polars as pl
 
-    from toolkit.report import Report
+    from toolkit.report import Finding, Report
 
 
 def render(reports: list[Report], *, color: bool = False) -> str:
@@ -27,14 +29,19 @@ class _Encoded(list[str]):
 
 
 def _payload(report: Report) -> dict[str, Any]:
+    payload = report.to_dict(failures=False)
+    payload["failures"] = _encoded(report.findings)
+    if report.baseline is not None:
+        payload["accepted"] = _encoded(report.accepted)
+    return payload
+
+
+def _encoded(findings: Sequence[Finding]) -> _Encoded:
     from toolkit.report import Findings
 
-    payload = report.to_dict(failures=False)
-    if isinstance(report.findings, Findings):  # the checker's: written from its frame
-        payload["failures"] = _Encoded(_lines(report.findings.frame))
-    else:
-        payload["failures"] = _Encoded(_dumps(f.to_dict()) for f in report.findings)
-    return payload
+    if isinstance(findings, Findings):  # the checker's: written from its frame
+        return _Encoded(_lines(findings.frame))
+    return _Encoded(_dumps(f.to_dict()) for f in findings)
 
 
 def _lines(frame: pl.DataFrame) -> list[str]:
@@ -75,11 +82,15 @@ _ESCAPED_CHARS = "[\\x00-\\x1f\\x{2028}\\x{2029}]"
 
 
 def layout(payload: dict[str, Any]) -> str:
-    """A JSON object with one key per line and each item of a list value on its own line."""
+    """A JSON object with one key per line, each item of a list value on its own line, and
+    a report's summary laid out the same way, one level in."""
     return _object(payload, "") + "\n"
 
 
-def _object(payload: dict[str, Any], indent: str) -> str:
+EXPANDED = ("summary",)  # object values laid out key by key (the others take one line)
+
+
+def _object(payload: dict[str, Any], indent: str, expand: tuple[str, ...] = EXPANDED) -> str:
     inner = indent + "  "
     fields = []
     for key, value in payload.items():
@@ -87,6 +98,8 @@ def _object(payload: dict[str, Any], indent: str) -> str:
             items = value if isinstance(value, _Encoded) else [_dumps(item) for item in value]
             rows = ",\n".join(inner + "  " + item for item in items)
             fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
+        elif isinstance(value, dict) and key in expand:
+            fields.append(f"{inner}{_dumps(key)}: {_object(value, inner, ())}")
         else:
             fields.append(f"{inner}{_dumps(key)}: {_dumps(value)}")
     body = ",\n".join(fields)

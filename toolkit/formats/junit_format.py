@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
 from toolkit.formats.github_format import describe
+from toolkit.tally import by_rule
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
@@ -42,16 +43,20 @@ def _suite(report: Report) -> ET.Element:
             suite.set(key, value)
         return suite
     failures = skipped = 0
+    listed = by_rule(report.findings)
     for rule in report.rule_order:
         case = ET.SubElement(suite, "testcase", classname=file, name=rule)
-        found = [f for f in report.findings if f.rule == rule]
+        found = listed.get(rule, [])
         errors = [f for f in found if f.severity == "error"]
         warnings = [f for f in found if f.severity == "warning"]
+        count = report.tally.rule(rule, "error")  # exact, when the listing is capped too
         if rule in report.disabled:
             ET.SubElement(case, "skipped", message="rule turned off")
             skipped += 1
-        elif errors:
-            message = f"{plural(len(errors), 'finding')} of {rule}"
+        elif count:
+            message = f"{plural(count, 'finding', grouped=True)} of {rule}"
+            if len(errors) < count:
+                message += f" (the first {len(errors):,} listed)"
             failure = ET.SubElement(case, "failure", message=message, type=rule)
             failure.text = "\n".join(_line(f, report.located_by) for f in errors)
             failures += 1

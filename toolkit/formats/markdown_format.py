@@ -1,8 +1,9 @@
 """Markdown for pull-request comments and GitHub step summaries.
 
-Per file: a verdict line, a table of counts per rule, then the findings (the first
-``LIMIT``), each linked to its line when the GitHub environment says where the file is
-(``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``, ``GITHUB_SHA``). Every extracted value is
+Per file: a verdict line, a table of counts per rule, then the findings grouped as in the
+text report (one row per rule, column, value and message, with its count and first lines;
+the first ``LIMIT`` rows), each line linked when the GitHub environment says where the file
+is (``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``, ``GITHUB_SHA``). Every extracted value is
 escaped so it renders as itself: no table breaks, links, HTML or mentions from the data.
 """
 
@@ -14,12 +15,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from toolkit.formats.escaping import escape_controls, escape_markdown
+from toolkit.tally import Entry, by_rule, entries
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
-    from toolkit.report import Finding, Report
+    from toolkit.report import Report
 
-LIMIT = 50
+LIMIT = 50  # table rows (entries) shown per file
+LINES_SHOWN = 5  # lines named per entry before "and N more"
 
 
 def render(
@@ -38,42 +41,56 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
     lines = [
         f"### {mark} `{escape_controls(report.file).replace('`', '')}`: {verdict}",
         "",
-        f"{plural(report.rows, 'row')}, {plural(report.errors, 'error')}, "
-        f"{plural(report.warnings, 'warning')}."
+        f"{plural(report.rows, 'row', grouped=True)}, "
+        f"{plural(report.errors, 'error', grouped=True)}, "
+        f"{plural(report.warnings, 'warning', grouped=True)}."
         + (f" Columns: {escape_markdown(report.mapping)}." if report.mapping else ""),
     ]
-    if report.findings:
+    if report.accepted_count:
+        found = plural(report.accepted_count, "finding", grouped=True)
+        lines += ["", f"Accepted: {found} already in the baseline, not counted."]
+    if report.total:
         lines += ["", "| rule | errors | warnings |", "|---|---:|---:|"]
         for rule in report.by_rule:
-            errors = sum(f.rule == rule and f.severity == "error" for f in report.findings)
-            warnings = sum(f.rule == rule and f.severity == "warning" for f in report.findings)
-            lines.append(f"| `{rule}` | {errors} | {warnings} |")
-        shown = report.findings[:LIMIT]
+            errors, warnings = report.tally.rule(rule, "error"), report.tally.rule(rule, "warning")
+            lines.append(f"| `{rule}` | {errors:,} | {warnings:,} |")
+        if report.capped:
+            lines += ["", f"Listing capped at {report.max_findings:,} findings per rule."]
+        listed = by_rule(report.findings)
+        rows = [e for rule in report.by_rule for e in entries(listed.get(rule, []), LINES_SHOWN)]
         lines += [
             "",
-            f"| {report.located_by} | rule | record | column | value | message |",
-            "|---:|---|---|---|---|---|",
+            f"| {report.located_by}s | rule | record | column | value | message |",
+            "|---|---|---|---|---|---|",
         ]
         linked = report.located_by == "line"  # a sheet row or record number is no line
-        lines += [_row(report.file, f, env if linked else {}) for f in shown]
-        if len(report.findings) > LIMIT:
-            lines += ["", f"… and {plural(len(report.findings) - LIMIT, 'more finding')}."]
+        lines += [_row(report.file, e, env if linked else {}) for e in rows[:LIMIT]]
+        if len(rows) > LIMIT:
+            more = plural(len(rows) - LIMIT, "more row", grouped=True)
+            lines += ["", f"… and {more} (see the text or JSON report)."]
     return "\n".join(lines) + "\n"
 
 
-def _row(file: str, finding: Finding, env: Mapping[str, str]) -> str:
+def _row(file: str, entry: Entry, env: Mapping[str, str]) -> str:
     def cell(value: str | None) -> str:
         return escape_markdown(value) if value else ""
 
-    line = str(finding.line)
-    link = _link(file, finding.line, env)
-    where = f"[{line}]({link})" if link else line
+    finding = entry.first
+    where = ", ".join(_line(file, line, env) for line in entry.lines)
+    if entry.count > len(entry.lines):
+        where += f" and {entry.count - len(entry.lines):,} more"
+    record = cell(finding.record_id) if entry.count == 1 else f"{entry.count:,} records"
     severity = "" if finding.severity == "error" else " (warning)"
     hint = f" Did you mean: {cell(finding.suggestion)}?" if finding.suggestion else ""
     return (
-        f"| {where} | `{finding.rule}`{severity} | {cell(finding.record_id)} "
+        f"| {where} | `{finding.rule}`{severity} | {record} "
         f"| {cell(finding.column)} | {cell(finding.value)} | {cell(finding.message)}{hint} |"
     )
+
+
+def _line(file: str, line: int, env: Mapping[str, str]) -> str:
+    link = _link(file, line, env)
+    return f"[{line}]({link})" if link else str(line)
 
 
 def _link(file: str, line: int, env: Mapping[str, str]) -> str | None:

@@ -1,23 +1,26 @@
 """Plain text for terminals: a summary line per file, then findings grouped by rule.
 
-Fits 80 columns; cell values are shown escaped (no raw control characters reach the
-terminal); colour only when asked (the CLI asks on a TTY).
+Within a rule, findings with the same column, value, message and suggestion are one entry
+(one unknown name on 2,593 rows is one entry: its first lines, "and N more"), largest
+first. Fits 80 columns; cell values are shown escaped (no raw control characters reach
+the terminal); colour only when asked (the CLI asks on a TTY).
 """
 
 from __future__ import annotations
 
 import textwrap
 from functools import lru_cache
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
+from toolkit.tally import Entry, by_rule, entries
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
     from toolkit.report import Finding, Report
 
 WIDTH = 80
+LINES_SHOWN = 5  # the lines an entry of several findings names before "and N more"
 RECORD_ID_LIMIT = 40  # longer record ids are trimmed, so every part fits a line
 _HEAD_INDENT = " " * 12  # continuation of a finding's first line, under the record id
 _TEXT_INDENT = " " * 6  # message and suggestion lines
@@ -32,14 +35,20 @@ def summary(report: Report) -> str:
     if report.unusable is not None:
         return f"{escape_controls(report.file)}: UNUSABLE: {escape_controls(report.unusable)}"
     verdict = "valid" if report.valid else "INVALID"
-    rows, errors = plural(report.rows, "row"), plural(report.errors, "error")
-    warnings = plural(report.warnings, "warning")
+    rows = plural(report.rows, "row", grouped=True)
+    errors = plural(report.errors, "error", grouped=True)
+    warnings = plural(report.warnings, "warning", grouped=True)
     since = ""
     if report.changed:
         ref, changed = escape_controls(report.changed[0]), report.changed[1]
         since = f" (findings on the {changed} rows changed since {ref})"
     mapped = f" (columns: {escape_controls(report.mapping)})" if report.mapping else ""
-    return f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}{since}{mapped}"
+    accepted = ""
+    if report.baseline is not None:
+        accepted = f" ({plural(report.accepted_count, 'finding', grouped=True)} of the baseline"
+        accepted += " accepted)"
+    head = f"{escape_controls(report.file)}: {rows}, {errors}, {warnings}: {verdict}"
+    return head + since + mapped + accepted
 
 
 def show(value: str | None, limit: int = 40) -> str:
@@ -67,28 +76,52 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 def _render_one(report: Report, color: bool) -> str:
     lines = [_paint(summary(report), "ok" if report.valid else "error", color)]
-    order = {rule: i for i, rule in enumerate(report.by_rule)}
-    ordered = sorted(report.findings, key=lambda f: (order[f.rule], f.line))
-    for rule, group in groupby(ordered, key=lambda f: f.rule):
-        items = list(group)
-        counts = _counts(items)
+    listed = by_rule(report.findings)
+    for rule in report.by_rule:
+        items = listed.get(rule, [])
+        counts = _counts(report, rule)
+        if len(items) < report.tally.rule(rule):
+            counts += f"; the first {len(items):,} listed"
         lines += ["", _paint(f"{rule} ({counts})", "bold", color)]
-        lines += [text for f in items for text in _finding_lines(f, color, report.located_by)]
+        for entry in entries(items, LINES_SHOWN):
+            lines += _entry_lines(entry, color, report.located_by)
+    if report.accepted_count:
+        found = plural(report.accepted_count, "finding", grouped=True)
+        lines += ["", f"accepted: {found} already in the baseline, not counted"]
+        if len(report.accepted) == report.accepted_count:  # per rule, when all are listed
+            per_rule = by_rule(report.accepted)
+            order = [rule for rule in report.rule_order if rule in per_rule]
+            order += [rule for rule in per_rule if rule not in order]
+            lines += [f"  {rule}: {len(per_rule[rule]):,}" for rule in order]
     return "\n".join(lines) + "\n"
 
 
-def _counts(items: list[Finding]) -> str:
-    errors = sum(f.severity == "error" for f in items)
-    warnings = len(items) - errors
-    parts = [plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
-    return ", ".join(parts)
+def _counts(report: Report, rule: str) -> str:
+    errors, warnings = report.tally.rule(rule, "error"), report.tally.rule(rule, "warning")
+    pairs = ((errors, "error"), (warnings, "warning"))
+    return ", ".join(plural(n, word, grouped=True) for n, word in pairs if n)
 
 
-def _finding_lines(finding: Finding, color: bool, located_by: str = "line") -> list[str]:
-    where = f"{located_by} {finding.line}"
+def _entry_lines(entry: Entry, color: bool, located_by: str) -> list[str]:
+    if entry.count == 1:
+        return _finding_lines(entry.first, color, located_by)
+    shown = ", ".join(str(line) for line in entry.lines)
+    more = f" and {entry.count - len(entry.lines):,} more" if entry.count > len(entry.lines) else ""
+    return _finding_lines(entry.first, color, located_by, f"{located_by}s {shown}{more}")
+
+
+def _finding_lines(
+    finding: Finding, color: bool, located_by: str = "line", where: str | None = None
+) -> list[str]:
+    """A finding's lines; with *where* (the lines of an entry of several findings), that
+    instead of its line and record id."""
     # the head: line, record id, column=value, [warning]; parts that do not fit in WIDTH
     # go on a continuation line (each part is short enough to fit one on its own)
-    parts = [f"  {where:<9} {_record(finding.record_id)}"]
+    if where is None:
+        place = f"{located_by} {finding.line}"
+        parts = [f"  {place:<9} {_record(finding.record_id)}"]
+    else:
+        parts = [f"  {where}"]
     if finding.column:
         parts.append(f"{escape_controls(finding.column)}={show(finding.value)}")
     warning = finding.severity == "warning"

@@ -1,0 +1,136 @@
+"""The exact counts of a report: findings per rule and severity, and per group.
+
+A *group* is every finding of one rule on one column with one value (one unknown name on
+2,593 rows is one group): the JSON summary lists each with its count and first lines, and
+the text, Markdown and HTML reports show a group as one entry. Counts are taken before a
+listing is capped (``Report.capped``), so they stay exact whatever is listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.report import Finding
+
+GROUP_LINES = 10  # the first lines of a group that the JSON summary keeps
+GROUP_KEY = ("rule", "severity", "column", "value")
+ENTRY_KEY = (*GROUP_KEY, "message", "suggestion")  # what one shown entry has in common
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Findings that share rule, severity, column and value (severity comes with the rule)."""
+
+    rule: str
+    severity: str
+    column: str | None
+    value: str | None
+    count: int
+    lines: tuple[int, ...]  # the first GROUP_LINES lines, in report order
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "column": self.column,
+            "value": self.value,
+            "count": self.count,
+            "lines": list(self.lines),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a grouped report shows as one item: findings with the same rule, column, value,
+    message and suggestion (so no message is hidden), with their count and first lines."""
+
+    first: Finding  # the first of them (its record id, message, suggestion)
+    count: int
+    lines: tuple[int, ...]  # the first few lines, in report order
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts per (rule, severity), and the groups in report order."""
+
+    by_rule_severity: dict[tuple[str, str], int]
+    groups: tuple[Group, ...]
+
+    def severity(self, severity: str) -> int:
+        return sum(n for (_, sev), n in self.by_rule_severity.items() if sev == severity)
+
+    def rule(self, rule: str, severity: str | None = None) -> int:
+        return sum(
+            n
+            for (name, sev), n in self.by_rule_severity.items()
+            if name == rule and severity in (None, sev)
+        )
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_rule_severity.values())
+
+
+def tally(findings: Sequence[Finding]) -> Tally:
+    """The Tally of *findings* (a tuple, or the checker's frame-backed Findings)."""
+    from toolkit.report import Findings
+
+    if isinstance(findings, Findings):
+        return _tally_frame(findings)
+    counts: Counter[tuple[str, str]] = Counter((f.rule, f.severity) for f in findings)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.severity, f.column, f.value), []).append(f.line)
+    return Tally(
+        dict(counts),
+        tuple(
+            Group(*key, count=len(lines), lines=tuple(lines[:GROUP_LINES]))
+            for key, lines in groups.items()
+        ),
+    )
+
+
+def _tally_frame(findings: Any) -> Tally:
+    import polars as pl
+
+    frame = findings.frame
+    counts = frame.group_by("rule", "severity", maintain_order=True).len()
+    groups = frame.group_by(GROUP_KEY, maintain_order=True).agg(
+        pl.len().alias("count"), pl.col("line").head(GROUP_LINES).alias("lines")
+    )
+    return Tally(
+        {(rule, sev): n for rule, sev, n in counts.iter_rows()},
+        tuple(
+            Group(rule, sev, column, value, count, tuple(lines))
+            for rule, sev, column, value, count, lines in groups.iter_rows()
+        ),
+    )
+
+
+def by_rule(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    """*findings* per rule, in order of first appearance, each list in report order."""
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.rule, []).append(f)
+    return out
+
+
+def entries(findings: Iterable[Finding], keep: int) -> list[Entry]:
+    """*findings* (one rule's, in report order) as grouped entries, the largest first (ties
+    in order of first appearance), each keeping its first *keep* lines."""
+    first: dict[tuple[Any, ...], Finding] = {}
+    lines: dict[tuple[Any, ...], list[int]] = {}
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for f in findings:
+        key = (f.rule, f.severity, f.column, f.value, f.message, f.suggestion)
+        if key not in first:
+            first[key], lines[key] = f, []
+        counts[key] += 1
+        if len(lines[key]) < keep:
+            lines[key].append(f.line)
+    found = [Entry(first[key], counts[key], tuple(lines[key])) for key in first]
+    return sorted(found, key=lambda entry: -entry.count)
