@@ -21,7 +21,7 @@ from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.prepare import prepare
 from toolkit.readers import LINE, ReadOptions, Table, read_table, table_from_frame
-from toolkit.report import Finding, Findings, Report
+from toolkit.report import COUNTRY, Finding, Findings, Report
 from toolkit.rules import all_rules
 from toolkit.rules.base import ROW, Context, Rule
 from toolkit.rules.rows import HEADER_ONLY, SHAPE
@@ -206,7 +206,10 @@ def explain(
     if not parts:
         return ()
     found = pl.concat(parts)
-    where = frame.select(pl.col(LINE, "record_id", "event_id").gather(found[ROW]))
+    where = frame.select(
+        pl.col(LINE, "record_id", "event_id").gather(found[ROW]),
+        pl.col("country").gather(found[ROW]).alias(COUNTRY),
+    )
     columns = {name: i for i, name in enumerate(ctx.contract.names)}
     found = (
         pl.concat([found, where.rename({LINE: "line"})], how="horizontal")

@@ -33,6 +33,9 @@ FINDING_FIELDS = (
 
 
 _FIELDS_OF = attrgetter(*FINDING_FIELDS)
+# what the checker's findings frame also keeps, for counts (not a field of Finding): the
+# country cell of the finding's record, as written
+COUNTRY = "country_of_record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +63,13 @@ class Findings(Sequence[Finding]):
     one (a report of 200,000 findings written as JSON never needs them)."""
 
     def __init__(self, frame: pl.DataFrame) -> None:
-        self.frame = frame.select(FINDING_FIELDS)
+        extra = [COUNTRY] if COUNTRY in frame.columns else []
+        self.frame = frame.select(*FINDING_FIELDS, *extra)
         self._items: tuple[Finding, ...] | None = None
 
     def _all(self) -> tuple[Finding, ...]:
         if self._items is None:
-            self._items = tuple(starmap(Finding, self.frame.iter_rows()))
+            self._items = tuple(starmap(Finding, self.frame.select(FINDING_FIELDS).iter_rows()))
         return self._items
 
     def __len__(self) -> int:

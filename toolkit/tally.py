@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,10 +55,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Tally:
-    """Counts per (rule, severity), and the groups in report order."""
+    """Counts per (rule, severity), the groups in report order, and per country (the
+    country cell of each finding's record, where the findings know it: the checker's)."""
 
     by_rule_severity: dict[tuple[str, str], int]
     groups: tuple[Group, ...]
+    by_country: dict[str | None, int] = field(default_factory=dict)
 
     def severity(self, severity: str) -> int:
         return sum(n for (_, sev), n in self.by_rule_severity.items() if sev == severity)
@@ -97,8 +99,14 @@ def tally(findings: Sequence[Finding]) -> Tally:
 def _tally_frame(findings: Any) -> Tally:
     import polars as pl
 
+    from toolkit.report import COUNTRY
+
     frame = findings.frame
     counts = frame.group_by("rule", "severity", maintain_order=True).len()
+    countries: dict[str | None, int] = {}
+    if COUNTRY in frame.columns:
+        per = frame.group_by(COUNTRY).len().sort("len", COUNTRY, descending=[True, False])
+        countries = dict(per.iter_rows())
     groups = frame.group_by(GROUP_KEY, maintain_order=True).agg(
         pl.len().alias("count"), pl.col("line").head(GROUP_LINES).alias("lines")
     )
@@ -108,6 +116,7 @@ def _tally_frame(findings: Any) -> Tally:
             Group(rule, sev, column, value, count, tuple(lines))
             for rule, sev, column, value, count, lines in groups.iter_rows()
         ),
+        countries,
     )
 
 

@@ -37,10 +37,10 @@ def _payload(report: Report) -> dict[str, Any]:
 
 
 def _encoded(findings: Sequence[Finding]) -> _Encoded:
-    from toolkit.report import Findings
+    from toolkit.report import FINDING_FIELDS, Findings
 
     if isinstance(findings, Findings):  # the checker's: written from its frame
-        return _Encoded(_lines(findings.frame))
+        return _Encoded(_lines(findings.frame.select(FINDING_FIELDS)))
     return _Encoded(_dumps(f.to_dict()) for f in findings)
 
 
