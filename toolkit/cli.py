@@ -564,14 +564,70 @@ def gx_suite_command(output: Path | None, config: Path | None) -> None:
     It validates the frame toolkit.gx_frame() makes of an event-record file, with the
     suite parameters toolkit.gx_parameters() gives (date_min, date_max).
     """
+    _write_schema(_schema_text("gx", config), output, config)
+
+
+SCHEMA_FORMATS = ("pandera", "gx", "table-schema")
+
+
+@click.command(cls=_Command, name="schema")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SCHEMA_FORMATS),
+    required=True,
+    help="pandera (YAML), gx (Great Expectations suite, as gx-suite) or table-schema (JSON).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the schema to this file (default: stdout).",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings (vocabularies, tolerance, rules, gazetteer) from this pyproject.toml.",
+)
+def schema_command(fmt: str, output: Path | None, config: Path | None) -> None:
+    """Write a published schema of the event record (schemas/ holds the defaults').
+
+    pandera: the rule catalogue as a pandera (polars) YAML schema whose checks are registered
+    check methods, one per rule; load it with pandera after `import toolkit` and validate the
+    frame toolkit.schema.prepared() makes. gx: the Great Expectations suite (as gx-suite).
+    table-schema: the record contract (columns, types, vocabularies) as a Frictionless
+    Table Schema.
+    """
+    _write_schema(_schema_text(fmt, config), output, config)
+
+
+main.add_command(schema_command)
+
+
+def _schema_text(fmt: str, config: Path | None) -> str:
+    """What ``schema --format FMT`` writes under the settings of *config*."""
     from toolkit.config import load_settings
-    from toolkit.engines.gx_engine import require_gx
+
+    if fmt == "gx":
+        from toolkit.engines.gx_engine import require_gx
+
+        require_gx()
+        from toolkit.gx import suite_json
+
+        return suite_json(load_settings(config_path=config))
+    if fmt == "pandera":
+        from toolkit.pandera_yaml import published, yaml_text
+
+        return yaml_text(*published(config))
+    from toolkit.table_schema import table_schema_json
+
+    return table_schema_json(load_settings(config_path=config))
+
+
+def _write_schema(text: str, output: Path | None, config: Path | None) -> None:
+    """*text* to stdout, or atomically to *output* (never over the config it was made from)."""
     from toolkit.output import write_atomic
 
-    require_gx()
-    from toolkit.gx import suite_json
-
-    text = suite_json(load_settings(config_path=config))
     if output is not None and config is not None:
         _refuse_overwriting_inputs(output, (config,))
     if output is None:

@@ -84,14 +84,14 @@ def tally(findings: Sequence[Finding]) -> Tally:
     if isinstance(findings, Findings):
         return _tally_frame(findings)
     counts: Counter[tuple[str, str]] = Counter((f.rule, f.severity) for f in findings)
-    groups: dict[tuple[Any, ...], list[int]] = {}
+    groups: dict[tuple[str, str, str | None, str | None], list[int]] = {}
     for f in findings:
         groups.setdefault((f.rule, f.severity, f.column, f.value), []).append(f.line)
     return Tally(
         dict(counts),
         tuple(
-            Group(*key, count=len(lines), lines=tuple(lines[:GROUP_LINES]))
-            for key, lines in groups.items()
+            Group(rule, severity, column, value, len(lines), tuple(lines[:GROUP_LINES]))
+            for (rule, severity, column, value), lines in groups.items()
         ),
     )
 

@@ -12,6 +12,7 @@ is unusable input), anything else wrapped in a ToolkitError that names the rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandera.polars as pa
@@ -24,32 +25,52 @@ from toolkit.errors import ToolkitError
 from toolkit.rules.base import Context, Rule
 
 Crash = tuple[str, str | None, Exception]  # rule id, column, what it raised
+# makes the pandera Check of one rule on one column (None: frame-wide) under a context
+MakeCheck = Callable[[Rule, Context, str | None], pa.Check]
+
+
+def check_options(rule: Rule) -> dict[str, Any]:
+    """What every rule's Check is given besides its function (here and in the published
+    YAML schema, toolkit/pandera_yaml.py): failures named by the rule id; a null is no pass."""
+    return {"error": rule.id, "ignore_na": False}
+
+
+def run_check(rule: Rule, ctx: Context, data: PolarsData, column: str | None) -> pl.LazyFrame:
+    """The rule's own check on the frame pandera hands a Check (collected here, so errors of
+    the lazy query are raised here too)."""
+    return rule.check(ctx, data.lazyframe, column).collect().lazy()
 
 
 def _check(rule: Rule, ctx: Context, column: str | None, crashes: list[Crash]) -> pa.Check:
     def run(data: PolarsData) -> pl.LazyFrame:
         try:
-            # collected here, so errors of the lazy query are caught here too
-            return rule.check(ctx, data.lazyframe, column).collect().lazy()
+            return run_check(rule, ctx, data, column)
         except Exception as exc:
             crashes.append((rule.id, column, exc))
             raise
 
-    return pa.Check(run, name=rule.id, error=rule.id, ignore_na=False)
+    return pa.Check(run, name=rule.id, **check_options(rule))
 
 
 def build_schema(
-    ctx: Context, rules: tuple[Rule, ...], crashes: list[Crash] | None = None
+    ctx: Context,
+    rules: tuple[Rule, ...],
+    crashes: list[Crash] | None = None,
+    make_check: MakeCheck | None = None,
 ) -> pa.DataFrameSchema:
     """The pandera schema for *rules* (the enabled ones) under *ctx*'s settings; what a
-    check raises is appended to *crashes*."""
+    check raises is appended to *crashes*. *make_check* makes each Check instead of the
+    engine's closure (the published YAML schema's registered checks)."""
     crashes = [] if crashes is None else crashes
     column_checks: dict[str, list[pa.Check]] = {name: [] for name in ctx.contract.names}
     frame_checks: list[pa.Check] = []
     for rule in rules:
         for column in rule.targets(ctx):
             target = frame_checks if column is None else column_checks[column]
-            target.append(_check(rule, ctx, column, crashes))
+            if make_check is None:
+                target.append(_check(rule, ctx, column, crashes))
+            else:
+                target.append(make_check(rule, ctx, column))
     columns = {
         name: pa.Column(pl.String, nullable=True, required=True, checks=checks)
         for name, checks in column_checks.items()

@@ -21,10 +21,6 @@ from toolkit.engines.gx_engine import require_gx
 # suite): a ToolkitError saying how to install it, not a bare ModuleNotFoundError.
 require_gx()
 
-import json
-from dataclasses import replace
-from functools import cache, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from great_expectations.compatibility import pydantic
@@ -48,11 +44,11 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map
 
 from toolkit.errors import ToolkitError
 from toolkit.gx.frame import from_gx
+from toolkit.rules.serialised import context_of, rule_by_id
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from toolkit.rules.base import Context, Rule
 
 KEYS = ("target", "parameters")
 
@@ -68,52 +64,13 @@ def evaluate(rule_id: str, data: pd.DataFrame, target: str | None, parameters: A
 
     values = parameters or {}
     try:
-        ctx = _context(json.dumps(values, sort_keys=True), _files(values))
+        ctx = context_of(values)
         frame = from_gx(data)
-        passes = _rule(rule_id).check(ctx, frame.lazy(), target).collect().to_series()
+        passes = rule_by_id(rule_id).check(ctx, frame.lazy(), target).collect().to_series()
     except ToolkitError as error:
         INPUT_ERRORS.append(error)
         raise
     return pd.Series(passes.to_numpy(), index=data.index, dtype=bool)
-
-
-def _files(parameters: dict[str, Any]) -> tuple[tuple[str, int, int] | None, ...]:
-    """What the gazetteer files are now (path, size, mtime), so a changed or deleted file
-    is read again, as the default engine would, instead of coming from the cache."""
-    out: list[tuple[str, int, int] | None] = []
-    for name in parameters.get("gazetteer", ()):
-        try:
-            stat = Path(name).stat()
-        except OSError:
-            out.append(None)
-            continue
-        out.append((str(name), stat.st_size, stat.st_mtime_ns))
-    return tuple(out)
-
-
-@cache
-def _rule(rule_id: str) -> Rule:
-    from toolkit.rules import all_rules
-
-    return {rule.id: rule for rule in all_rules()}[rule_id]
-
-
-@lru_cache(maxsize=8)
-def _context(parameters: str, files: tuple[tuple[str, int, int] | None, ...]) -> Context:
-    """The rule context for an expectation's parameters (cached, so the gazetteer files of a
-    run are read once; *files* keys the cache on their state)."""
-    from toolkit.config import default_settings
-    from toolkit.rules.base import Context
-
-    values: dict[str, Any] = json.loads(parameters)
-    changes: dict[str, Any] = {}
-    if "vocabularies" in values:
-        changes["vocabularies"] = {k: tuple(v) for k, v in values["vocabularies"].items()}
-    if "gazetteer" in values:
-        changes["gazetteer"] = tuple(Path(p) for p in values["gazetteer"])
-    if "about_tolerance" in values:
-        changes["about_tolerance"] = float(values["about_tolerance"])
-    return Context.of(replace(default_settings(), **changes))
 
 
 # ---------------------------------------------------------------- bases

@@ -12,6 +12,7 @@ message template) comes from schemas/contract.toml via ``spec``.
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -118,8 +119,14 @@ class Rule(ABC):
         By default the rule's custom expectation, given what check() reads and depends on."""
         reads = list(self.reads(ctx, column))
         domain = {"column": reads[0]} if len(reads) == 1 else {"column_list": reads}
-        parameters = {name: _plain(getattr(ctx.settings, name)) for name in self.settings_used}
+        parameters = self.parameters(ctx)
         return (GxSpec(self.gx_custom, {**domain, "target": column, "parameters": parameters}),)
+
+    def parameters(self, ctx: Context) -> dict[str, Any]:
+        """The settings check() depends on (settings_used), by value and JSON-able: what a
+        serialised form of the rule carries (a custom GX expectation, a pandera YAML check;
+        toolkit.rules.serialised rebuilds the Context from them)."""
+        return {name: _plain(getattr(ctx.settings, name)) for name in self.settings_used}
 
     def gx_parameters(self, ctx: Context) -> dict[str, Any]:
         """Values for the suite parameters ({"$PARAMETER": name}) that gx() refers to."""
@@ -138,11 +145,14 @@ class Rule(ABC):
 
 
 def _plain(value: Any) -> Any:
-    """A settings value as JSON (GX serialises expectation arguments as JSON)."""
+    """A settings value as JSON (GX serialises expectation arguments as JSON): paths as
+    text, dates as YYYY-MM-DD."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value) if isinstance(value, Path) else value
 
 

@@ -24,6 +24,7 @@ _ORDER: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 class DateRange(Rule):
     id = "date.range"
+    settings_used = ("date_min", "date_max")
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return ctx.contract.of_type("date")

@@ -104,6 +104,7 @@ class ValueType(Rule):
 
 class Enum(Rule):
     id = "value.enum"
+    settings_used = ("vocabularies",)
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
         return ctx.contract.of_type("enum")
