@@ -610,7 +610,7 @@ def test_fail_on(tmp_path: Path, fail_on: str, rules: list[str], code: int) -> N
             ["e.csv", "--format", "xml"],
             validate_command,
             "invalid value for '--format': 'xml' is not one of 'text', 'json', 'github', "
-            "'junit', 'markdown' (try 'validate --help')",
+            "'junit', 'markdown', 'html' (try 'validate --help')",
         ),
         (
             ["e.csv", "--fail-on", "sometimes"],

@@ -309,7 +309,10 @@ def test_json_from_the_checkers_frame_is_the_same_text_for_any_cells(
 def test_unknown_format_names_the_known_ones() -> None:
     with pytest.raises(ToolkitError) as info:
         render([report()], "yaml")
-    assert str(info.value) == "unknown format 'yaml' (known: text, json, github, junit, markdown)"
+    assert (
+        str(info.value)
+        == "unknown format 'yaml' (known: text, json, github, junit, markdown, html)"
+    )
 
 
 def test_text_is_plain_unless_colour_is_asked_for() -> None:

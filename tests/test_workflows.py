@@ -144,9 +144,18 @@ def test_the_action_script_passes_baseline_and_cap(tmp_path: Path) -> None:
         output = tmp_path / "output.txt"
         output.write_text("")
         bin_dir = Path(sys.executable).parent  # where the venv's validate script is
-        env = {**os.environ, "PATH": os.pathsep.join([str(bin_dir), os.environ["PATH"]]),
-               "FILES": str(data), "CONFIG": "", "BASE_REF": "", "FAIL_ON": "error",
-               "BASELINE": "", "MAX_FINDINGS": "", "GITHUB_OUTPUT": str(output), **inputs}
+        env = {
+            **os.environ,
+            "PATH": os.pathsep.join([str(bin_dir), os.environ["PATH"]]),
+            "FILES": str(data),
+            "CONFIG": "",
+            "BASE_REF": "",
+            "FAIL_ON": "error",
+            "BASELINE": "",
+            "MAX_FINDINGS": "",
+            "GITHUB_OUTPUT": str(output),
+            **inputs,
+        }
         done = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=env,
                               capture_output=True, text=True, check=False)  # fmt: skip
         return done.returncode, done.stdout, output.read_text()

@@ -146,7 +146,7 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("text", "json", "github", "junit", "markdown")),
+    type=click.Choice(("text", "json", "github", "junit", "markdown", "html")),
     default="text",
     show_default=True,
     help="Report format.",

@@ -10,7 +10,7 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     from toolkit.report import Report
 
-FORMATS = ("text", "json", "github", "junit", "markdown")
+FORMATS = ("text", "json", "github", "junit", "markdown", "html")
 
 
 def render(reports: list[Report], name: str, *, color: bool = False) -> str:
