@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from toolkit.report import Finding
 
 GROUP_LINES = 10  # the first lines of a group that the JSON summary keeps
@@ -53,14 +55,44 @@ class Entry:
     lines: tuple[int, ...]  # the first few lines, in report order
 
 
-@dataclass(frozen=True)
 class Tally:
     """Counts per (rule, severity), the groups in report order, and per country (the
-    country cell of each finding's record, where the findings know it: the checker's)."""
+    country cell of each finding's record, where the findings know it: the checker's).
 
-    by_rule_severity: dict[tuple[str, str], int]
-    groups: tuple[Group, ...]
-    by_country: dict[str | None, int] = field(default_factory=dict)
+    The checker's groups come as a polars frame (GROUP_KEY, count, lines): ``groups`` makes
+    Group objects of it only when asked (the JSON report writes the frame itself)."""
+
+    def __init__(
+        self,
+        by_rule_severity: dict[tuple[str, str], int],
+        groups: tuple[Group, ...] | pl.DataFrame,
+        by_country: dict[str | None, int] | None = None,
+    ) -> None:
+        self.by_rule_severity = by_rule_severity
+        self.by_country = by_country or {}
+        self.group_frame = None if isinstance(groups, tuple) else groups
+        self._groups = groups if isinstance(groups, tuple) else None
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        if self._groups is None:
+            assert self.group_frame is not None
+            self._groups = tuple(
+                Group(rule, sev, column, value, count, tuple(lines))
+                for rule, sev, column, value, count, lines in self.group_frame.iter_rows()
+            )
+        return self._groups
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tally):
+            return NotImplemented
+        mine = (self.by_rule_severity, self.groups, self.by_country)
+        return mine == (other.by_rule_severity, other.groups, other.by_country)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tally({self.by_rule_severity!r}, {len(self.groups)} groups)"
 
     def severity(self, severity: str) -> int:
         return sum(n for (_, sev), n in self.by_rule_severity.items() if sev == severity)
@@ -110,14 +142,7 @@ def _tally_frame(findings: Any) -> Tally:
     groups = frame.group_by(GROUP_KEY, maintain_order=True).agg(
         pl.len().alias("count"), pl.col("line").head(GROUP_LINES).alias("lines")
     )
-    return Tally(
-        {(rule, sev): n for rule, sev, n in counts.iter_rows()},
-        tuple(
-            Group(rule, sev, column, value, count, tuple(lines))
-            for rule, sev, column, value, count, lines in groups.iter_rows()
-        ),
-        countries,
-    )
+    return Tally({(rule, sev): n for rule, sev, n in counts.iter_rows()}, groups, countries)
 
 
 def by_rule(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

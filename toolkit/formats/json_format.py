@@ -30,6 +30,11 @@ class _Encoded(list[str]):
 
 def _payload(report: Report) -> dict[str, Any]:
     payload = report.to_dict(failures=False)
+    tally = report.tally
+    if tally.group_frame is not None:  # the checker's: written from its frame
+        payload["summary"]["groups"] = _Encoded(_lines(tally.group_frame))
+    else:
+        payload["summary"]["groups"] = _Encoded(_dumps(g.to_dict()) for g in tally.groups)
     payload["failures"] = _encoded(report.findings)
     if report.baseline is not None:
         payload["accepted"] = _encoded(report.accepted)
@@ -46,7 +51,8 @@ def _encoded(findings: Sequence[Finding]) -> _Encoded:
 
 def _lines(frame: pl.DataFrame) -> list[str]:
     """Each row as the JSON object _dumps writes for its dict (same keys, order, spacing
-    and escapes), built column-wise by polars."""
+    and escapes), built column-wise by polars: string, whole-number and lists-of-whole-
+    number columns."""
     import polars as pl
 
     parts: list[pl.Expr] = []
@@ -55,7 +61,10 @@ def _lines(frame: pl.DataFrame) -> list[str]:
         column = frame.get_column(name)
         if column.dtype == pl.String:
             parts.append(_strings(column))
-        else:  # whole numbers (line)
+        elif isinstance(column.dtype, pl.List):  # whole numbers (a group's lines)
+            items = pl.col(name).cast(pl.List(pl.String)).list.join(", ")
+            parts.append(pl.concat_str(pl.lit("["), items, pl.lit("]")))
+        else:  # whole numbers (line, count)
             parts.append(pl.col(name).cast(pl.String).fill_null("null"))
     parts.append(pl.lit("}"))
     return frame.select(pl.concat_str(parts).alias("json")).get_column("json").to_list()
