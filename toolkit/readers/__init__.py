@@ -34,7 +34,11 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> Table:
     """Read one input file (``-``: stdin) as a Table. Raises InputError when unusable."""
     path = Path(path)
     name = Path("<stdin>") if str(path) == STDIN else path
-    return parse_table(name, read_bytes(path), options, path)
+    table = parse_table(name, read_bytes(path), options, path)
+    # one chunk per column, made once the file's bytes are freed: polars parses in chunks,
+    # and the first column added to a chunked frame (prepare adds several) copies it all
+    # while the chunked one is still held (peak memory)
+    return table.rechunked()
 
 
 def parse_table(

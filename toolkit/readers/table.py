@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,10 @@ class Table:
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    def rechunked(self) -> Table:
+        """This table with each column in one piece of memory."""
+        return replace(self, frame=self.frame.rechunk())
 
 
 def table_of(

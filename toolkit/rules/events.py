@@ -30,7 +30,11 @@ def is_total() -> pl.Expr:
 
 def event_columns() -> tuple[pl.Expr, pl.Expr]:
     """The expressions for EVENT_KEY and ANCHOR; the second needs the first's column."""
-    key = pl.when(pl.col(EVENT).is_not_null()).then(pl.col(ROW).min().over(EVENT))
+    # grouped by the event id's dense rank (equal ids, equal ranks): an integer window key
+    # costs half the memory of a window over the strings themselves
+    key = pl.when(pl.col(EVENT).is_not_null()).then(
+        pl.col(ROW).min().over(pl.col(EVENT).rank("dense"))
+    )
     first_total = pl.when(is_total()).then(pl.col(ROW)).min().over(EVENT_KEY)
     anchor = pl.coalesce(
         pl.when(pl.col(EVENT_KEY).is_not_null()).then(first_total), pl.col(EVENT_KEY), pl.col(ROW)
