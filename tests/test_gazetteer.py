@@ -175,6 +175,43 @@ def test_every_iso_region_worldwide(gaz: Gazetteer) -> None:
     assert "ruzvay" in gaz.known_keys("location")
 
 
+@pytest.mark.parametrize(
+    ("country", "iso_name", "region"),
+    [  # two sources' names of one region are one place (toolkit/gazetteer/sources/
+        # iso_cod_pairs.csv, pycountry's translations); never another region of the country
+        ("BY", "Viciebskaja voblasć", "Vitebsk"),  # once paired with Brest by resemblance
+        ("BY", "Bresckaja voblasć", "Brest"),
+        ("SO", "Shabeellaha Dhexe", "Middle Shabelle"),
+        ("SY", "Dimashq", "Damascus"),
+        ("EG", "Al Qāhirah", "Cairo"),  # by a translation
+        ("TZ", "Zanzibar West", "Mjini Magharibi"),
+        ("KP", "Phyeongannamto", "South Pyongan"),
+    ],
+)
+def test_one_region_under_two_sources_names(
+    gaz: Gazetteer, country: str, iso_name: str, region: str
+) -> None:
+    assert [p.name for p in gaz.resolve("admin1", iso_name, country)] == [region]
+
+
+def test_the_pair_table_names_each_pair_as_its_sources_do() -> None:
+    import csv
+
+    from toolkit.gazetteer.build import PAIRS
+
+    with PAIRS.open(encoding="utf-8", newline="") as fh:
+        pairs = list(csv.DictReader(fh))
+    assert len({p["iso_code"] for p in pairs}) == len({p["pcode"] for p in pairs}) == len(pairs)
+    gaz = Gazetteer.default()
+    for pair in pairs:  # each pair is one region in the shipped table, under both names
+        country = pair["iso_code"][:2]
+        found = gaz.resolve("admin1", pair["iso_name"], country)
+        # (by name: a P-code such as DM02 compacts to another region's ISO code, DM-02)
+        assert found == gaz.resolve("admin1", pair["cod_name"], country), pair
+        assert len(found) == 1, pair
+        assert found[0] in gaz.resolve("admin1", pair["pcode"], country), pair
+
+
 def test_garbled_name_stays_unknown(gaz: Gazetteer) -> None:
     for column in ("admin1", "admin2", "location"):
         assert gaz.candidates(column, "Shohon Sh. Shokhin") == ()
@@ -221,6 +258,14 @@ def test_ishkashim_district_in_both_countries(gaz: Gazetteer) -> None:
         ("Tajikistan", "Khatlon", "Shohon Sh. Shokhin", None),  # unknown: skipped
         ("Atlantis", "Khatlon", None, None),
         ("", "", "", ""),
+        # ISO 3166-2's names of COD regions (as ACLED writes them) name the same regions
+        ("Somalia", "Shabeellaha Hoose", "Marka", None),  # Lower Shabelle
+        ("Somalia", "Jubbada Hoose", "Afmadow", None),  # Lower Juba
+        ("Syria", "Idlib", "Harim", None),  # Idleb
+        ("Syria", "Halab", "Afrin", None),  # Aleppo
+        ("Yemen", "Adan", "Al Mualla", None),  # Aden
+        ("Sudan", "Gezira", "Al Kamlin", None),  # Aj Jazirah
+        ("Lebanon", "Jabal Lubnan", "Baabda", None),  # Mount Lebanon
     ],
 )
 def test_chains_that_nest(gaz: Gazetteer, chain: tuple[str | None, ...]) -> None:
@@ -257,6 +302,14 @@ def test_chains_that_nest(gaz: Gazetteer, chain: tuple[str | None, ...]) -> None
         (
             ("TJ", "GBAO", "Shughnon", "Khorog"),
             ("location", "place.unverified", "Khorog is in Gorno-Badakhshan (TJ), not in Shughnon"),
+        ),
+        (  # ISO's name of Idleb, and a district of Aleppo under it
+            ("Syria", "Idlib", "Afrin", None),
+            ("admin2", "place.hierarchy", "Afrin is in Aleppo (SY), not in Idleb"),
+        ),
+        (  # ISO's Somali name of Lower Shabelle, and a district of Bay under it
+            ("Somalia", "Shabeellaha Hoose", "Baydhaba", None),
+            ("admin2", "place.hierarchy", "Baydhaba is in Bay (SO), not in Lower Shabelle"),
         ),
     ],
 )

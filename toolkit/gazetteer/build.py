@@ -135,13 +135,17 @@ def _unique(aliases: list[str], name: str) -> list[str]:
 
 
 def admin1_rows(
-    curated: dict[str, Row], geonames_admin1: dict[str, set[str]]
+    curated: dict[str, Row],
+    geonames_admin1: dict[str, set[str]],
+    known_as: dict[str, str] | None = None,
 ) -> tuple[list[Row], dict[tuple[str, str], str]]:
     """ISO 3166-2 first-level subdivisions, renamed/aliased by curated rows and GeoNames names.
 
     Returns the rows and a map (country, GeoNames admin1 name) -> canonical admin1 name.
     GeoNames names that match no ISO subdivision (often historic regions) are left out, so
-    their towns get no admin1 rather than a wrong one.
+    their towns get no admin1 rather than a wrong one. *known_as* (ISO code -> the COD's
+    name of the region, from sources/iso_cod_pairs.csv) is matched too: GeoNames' "Brest"
+    is Bresckaja voblasć, not the Viciebskaja voblasć a fuzzy match would take.
     """
     import pycountry
 
@@ -166,7 +170,8 @@ def admin1_rows(
                 row.aliases = [row.name, *row.aliases, *override.aliases]
                 row.name = override.name
         curated_names = {o.name for o in curated.values()}
-        pairs = _reconcile(entries, geonames_admin1.get(cc, set()))
+        also = [[(known_as or {}).get(r.aliases[-2], "")] for r in entries]
+        pairs = _reconcile(entries, geonames_admin1.get(cc, set()), also)
         renamed: set[int] = set()
         for gname, (index, exact) in pairs.items():
             row = entries[index]
@@ -200,6 +205,60 @@ def _iso2_translations() -> list[tuple[str, object]]:
     return out
 
 
+PAIRS = HERE / "sources" / "iso_cod_pairs.csv"
+
+
+def read_pairs(cod: dict[str, Any], path: Path = PAIRS) -> dict[str, str]:
+    """P-code -> ISO 3166-2 code of the hand-checked pairs of regions that two sources name
+    differently (sources/iso_cod_pairs.csv); each row's two names must be the sources' own
+    names for its codes (pycountry's, the COD's: a typo stops the build)."""
+    import pycountry
+
+    subdivisions: Any = pycountry.subdivisions
+    cod_names = {u.pcode: u.name for units, _ in cod.values() for u in units}
+    out: dict[str, str] = {}
+    for item in _pair_table(path):
+        code, pcode = item["iso_code"], item["pcode"]
+        sub = subdivisions.get(code=code)
+        iso_name = _clean_iso_name(sub.name)[0] if sub is not None else None
+        if iso_name != item["iso_name"] or cod_names.get(pcode) != item["cod_name"]:
+            raise SystemExit(
+                f"{path}: {code} is {iso_name!r} and {pcode} is {cod_names.get(pcode)!r},"
+                f" not {item['iso_name']!r} and {item['cod_name']!r}"
+            )
+        out[pcode] = code
+    return out
+
+
+def _pair_table(path: Path = PAIRS) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _all_iso2_translations() -> dict[str, set[str]]:
+    """ISO 3166-2 code -> the Latin-script translations of its name in every language
+    pycountry has (used only to pair an ISO region with its COD region: see
+    build_cod.pair_by_translations; the aliases a region gets stay those of LANGUAGES)."""
+    import gettext
+
+    import pycountry
+
+    locales = Path(pycountry.__file__).parent / "locales"
+    catalogues = [
+        gettext.translation("iso3166-2", str(locales), [folder.name])
+        for folder in sorted(locales.iterdir())
+        if (folder / "LC_MESSAGES" / "iso3166-2.mo").exists()
+    ]
+    subdivisions: Any = pycountry.subdivisions
+    out: dict[str, set[str]] = {}
+    for sub in subdivisions:
+        names = {catalogue.gettext(sub.name) for catalogue in catalogues} - {sub.name}
+        out[sub.code] = {n for n in names if n.isascii()}
+    return out
+
+
 def _add_translations(entries: list[Row], translations: list[tuple[str, object]]) -> None:
     """Add each region's translated ISO names, but none that two regions of the country share."""
     import pycountry
@@ -221,7 +280,9 @@ def _add_translations(entries: list[Row], translations: list[tuple[str, object]]
             compact(n) in keys or own[compact(n)] == 0)]  # fmt: skip
 
 
-def _reconcile(iso: list[Row], geonames: set[str]) -> dict[str, tuple[int, bool]]:
+def _reconcile(
+    iso: list[Row], geonames: set[str], also: list[list[str]] | None = None
+) -> dict[str, tuple[int, bool]]:
     """Pair each GeoNames admin1 name with an ISO row: {name: (row index, exact match?)}.
 
     Exact core-name matches first; otherwise the single best fuzzy match (WRatio >= 85).
@@ -229,7 +290,11 @@ def _reconcile(iso: list[Row], geonames: set[str]) -> dict[str, tuple[int, bool]
     """
     from rapidfuzz import fuzz
 
-    cores = [{core(n) for n in [r.name, *r.aliases]} for r in iso]
+    extra = also or [[] for _ in iso]
+    cores = [
+        {core(n) for n in [r.name, *r.aliases, *more] if n}
+        for r, more in zip(iso, extra, strict=True)
+    ]
     pairs: dict[str, tuple[int, bool]] = {}
     for gname in sorted(geonames):
         gcore = core(gname)
@@ -297,7 +362,8 @@ def build_rows() -> list[Row]:
         geonames_admin1[cc].add(name)
 
     rows = countries(by_code)
-    admin1, canonical = admin1_rows(by_code, geonames_admin1)
+    known_as = {item["iso_code"]: item["cod_name"] for item in _pair_table()}
+    admin1, canonical = admin1_rows(by_code, geonames_admin1, known_as)
 
     # each town: (country, GeoNames admin1 name, ISO-side admin1 name, GeoNames district)
     towns: list[tuple[dict[str, object], str, str, str]] = []
@@ -311,6 +377,8 @@ def build_rows() -> list[Row]:
         towns.append((city, gname, canonical.get((cc, gname), ""), district))
 
     cod = read_cod()
+    translated = _all_iso2_translations()
+    fixed = read_pairs(cod)
     home_names = _home_region_names()
     curated_names = {o.name for o in by_code.values()}
     iso_by_country: dict[str, list[Row]] = defaultdict(list)
@@ -327,7 +395,7 @@ def build_rows() -> list[Row]:
         local = [(region, str(c["name"]), d) for c, g, region, d in towns
                  if str(c["countrycode"]) == cc]  # fmt: skip
         merged, renamed[cc], by_pcode = merge_country(
-            cc, units, districts, iso, curated_names, local
+            cc, units, districts, iso, curated_names, local, translated, fixed
         )
         rows += merged
         cod_admin2[cc] = admin2_rows(cc, districts, by_pcode)

@@ -220,6 +220,35 @@ def vote_by_towns(
     return {u: r for r, u in pairs.items()}
 
 
+def pair_by_translations(
+    units: list[Unit],
+    left_units: list[int],
+    left_rows: list[int],
+    iso: list[Row],
+    translated: dict[str, set[str]],
+) -> dict[int, int]:
+    """Pair leftover regions by ISO 3166-2's translations of a region's name (every
+    language pycountry has: Ḩalab is "Aleppo" in some, ‘Adan "Aden"): a COD region whose
+    name or core name one of them is, when that region is the only one so named and the ISO
+    row the only one naming it (never by resemblance)."""
+    found: dict[int, set[int]] = {}
+    for r in left_rows:
+        names = translated.get(_iso_code(iso[r]), set())
+        keys = {compact(n) for n in names} | {core(n) for n in names}
+        found[r] = {u for u in left_units if {compact(units[u].name), core(units[u].name)} & keys}
+    claimed = Counter(u for hits in found.values() for u in hits)
+    return {
+        next(iter(hits)): r
+        for r, hits in found.items()
+        if len(hits) == 1 and claimed[next(iter(hits))] == 1
+    }
+
+
+def _iso_code(row: Row) -> str:
+    """An ISO row's subdivision code (SY-HL), among its aliases."""
+    return next((a for a in row.aliases if a.split("-")[0] == row.country and "-" in a), "")
+
+
 def merge_country(
     cc: str,
     units: list[Unit],
@@ -227,12 +256,22 @@ def merge_country(
     iso: list[Row],
     curated_names: set[str],
     towns: list[tuple[str, str, str]],
+    translated: dict[str, set[str]] | None = None,
+    fixed: dict[str, str] | None = None,
 ) -> tuple[list[Row], dict[str, str], dict[str, str]]:
     """The country's admin1 rows (COD backbone, ISO names as aliases), a map ISO-side name ->
     final name, and a map admin1 P-code -> final name.
 
     An ISO region that COD splits into parts ("Shan" into "Shan (North)", "Shan (South)",
-    "Shan (East)") becomes a name of each part, so a district of any part lies in it."""
+    "Shan (East)") becomes a name of each part, so a district of any part lies in it.
+    *fixed* (P-code -> ISO code: sources/iso_cod_pairs.csv) pairs regions first, where names
+    alone cannot (Shabeellaha Hoose is Lower Shabelle)."""
+    by_code = {_iso_code(row): r for r, row in enumerate(iso)}
+    settled = {
+        u: by_code[fixed[unit.pcode]]
+        for u, unit in enumerate(units)
+        if fixed and unit.pcode in fixed and fixed[unit.pcode] in by_code
+    }
     groups: dict[int, list[int]] = {}
     for r, row in enumerate(iso):
         keys = row.lookup_keys()
@@ -243,19 +282,24 @@ def merge_country(
         ]
         if len(parts) >= 2:
             groups[r] = parts
-    grouped = {u for parts in groups.values() for u in parts}
+    grouped = {u for parts in groups.values() for u in parts} | set(settled)
     kept = [r for r in range(len(iso)) if r not in groups]
+    free = [r for r in kept if r not in settled.values()]
     pairs = {
-        u: kept[r]
+        u: free[r]
         for u, r in pair_admin1(
-            [unit for u, unit in enumerate(units) if u not in grouped], [iso[r] for r in kept]
+            [unit for u, unit in enumerate(units) if u not in grouped], [iso[r] for r in free]
         ).items()
     }
     ungrouped = [u for u in range(len(units)) if u not in grouped]
     pairs = {ungrouped[u]: r for u, r in pairs.items()}
+    pairs.update(settled)
     left_units = [u for u in range(len(units)) if u not in pairs and u not in grouped]
     left_rows = [r for r in kept if r not in pairs.values()]
     pairs.update(vote_by_towns(units, admin2, left_units, left_rows, iso, towns))
+    left_units = [u for u in left_units if u not in pairs]
+    left_rows = [r for r in left_rows if r not in pairs.values()]
+    pairs.update(pair_by_translations(units, left_units, left_rows, iso, translated or {}))
     rows: list[Row] = []
     renamed: dict[str, str] = {}
     by_pcode: dict[str, str] = {}
