@@ -194,6 +194,23 @@ def test_one_region_under_two_sources_names(
     assert [p.name for p in gaz.resolve("admin1", iso_name, country)] == [region]
 
 
+@pytest.mark.parametrize(
+    ("value", "country", "district"),
+    [  # GeoNames' spellings of a town are spellings of the district named after it
+        ("Kismayo", "SO", "Kismaayo"),
+        ("Garowe", "SO", "Garoowe"),
+        # but not the town's other names: Suleja (Niger, NG) was once "Abuja"
+        ("Abuja", "NG", None),
+        ("Suleja", "NG", "Suleja"),
+    ],
+)
+def test_a_district_named_after_its_town_takes_the_towns_spellings(
+    gaz: Gazetteer, value: str, country: str, district: str | None
+) -> None:
+    found = [p.name for p in gaz.resolve("admin2", value, country)]
+    assert found == ([district] if district else [])
+
+
 def test_the_pair_table_names_each_pair_as_its_sources_do() -> None:
     import csv
 

@@ -425,6 +425,8 @@ def build_rows() -> list[Row]:
                 found.aliases.append(district)
             district = found.name if found is not None else ""
         names = [str(a) for a in city["alternatenames"] if _alias(str(a))]  # type: ignore[attr-defined]
+        if cc in district_index:
+            _name_namesake(district_index[cc], parent, str(city["name"]), names)
         row = Row(
             str(city["name"]), "location", cc, parent, district, _unique(names, str(city["name"]))
         )
@@ -447,6 +449,33 @@ def build_rows() -> list[Row]:
     )
     _check(rows)
     return rows
+
+
+NAMESAKE_SPELLING = 80.0  # rapidfuzz ratio of a town's name to its district's: a spelling
+
+
+def _name_namesake(
+    index: dict[tuple[str, str], Row], region: str, town: str, names: list[str]
+) -> None:
+    """A town's spellings are spellings of the district of its region named after it: the
+    COD's "Baydhaba" (Bay) is the town Baidoa's "Baydhaba", so GeoNames' names of Baidoa
+    ("Baydhabo", "Baidoa") become the district's too. Only when exactly one district of the
+    region bears one of the town's names, and only the town's names that spell the same
+    name (GeoNames also lists a town's former and other names: Suleja was "Abuja"), and no
+    other district there bears."""
+    from rapidfuzz import fuzz
+
+    keys = {compact(n) for n in [town, *names]} - {""}
+    found = {id(index[(region, k)]): index[(region, k)] for k in keys if (region, k) in index}
+    if len(found) != 1:
+        return
+    district = next(iter(found.values()))
+    spelled = compact(district.name)
+    for name in [town, *names]:
+        other = index.get((region, compact(name)))
+        if other is None and fuzz.ratio(compact(name), spelled) >= NAMESAKE_SPELLING:
+            district.aliases.append(name)
+            index[(region, compact(name))] = district
 
 
 def _merge_curated_districts(districts: list[Row], curated: list[Row]) -> list[Row]:
