@@ -675,16 +675,8 @@ def event_toolkit_main() -> None:
     main(prog_name="event-toolkit")
 
 
-# polars' allocator (jemalloc) keeps freed pages for ~10 s to reuse them; a one-command
-# process gains nothing from that, and its peak memory is ~10% lower when they are returned
-# at once (bench/phases.py, 1M rows). Read when polars is first imported; a value the user
-# set is kept.
-_ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-
-
 def _short_lived() -> None:
     """What only a process that exits after one command may do (not CliRunner tests)."""
-    os.environ.setdefault(*_ALLOCATOR)  # before polars is imported (below, or later)
     from toolkit.gazetteer.lookup import freeze_when_loaded
 
     freeze_when_loaded()
