@@ -105,7 +105,8 @@ def _object(payload: dict[str, Any], indent: str, expand: tuple[str, ...] = EXPA
     for key, value in payload.items():
         if isinstance(value, list) and value:
             items = value if isinstance(value, _Encoded) else [_dumps(item) for item in value]
-            rows = ",\n".join(inner + "  " + item for item in items)
+            pad = inner + "  "
+            rows = pad + (",\n" + pad).join(items)  # one join: no string per item
             fields.append(f"{inner}{_dumps(key)}: [\n{rows}\n{inner}]")
         elif isinstance(value, dict) and key in expand:
             fields.append(f"{inner}{_dumps(key)}: {_object(value, inner, ())}")
