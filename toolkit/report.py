@@ -120,7 +120,7 @@ def first_per_rule(findings: Sequence[Finding], limit: int) -> Sequence[Finding]
 class Report:
     """The findings for one file: those listed, and the exact counts of all of them.
 
-    Usually every finding is listed; ``capped(n)`` lists the first n per rule and keeps the
+    Usually every finding is listed; ``capped_to(n)`` lists the first n per rule and keeps the
     counts (``tally``) of all. With a baseline (toolkit.baseline), findings already in it
     are ``accepted``: listed apart, they neither count as errors nor fail the run.
     """
