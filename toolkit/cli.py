@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -546,18 +547,27 @@ def main() -> None:
     """event-toolkit: keep datasets of event records extracted from news honest."""
 
 
+def _schema_options(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The -o/--output and --config options of the commands that write a schema."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        command = click.option(
+            "--config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Settings (vocabularies, tolerance, rules, gazetteer) from this pyproject.toml.",
+        )(command)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=f"Write the {what} to this file (default: stdout).",
+        )(command)
+
+    return decorate
+
+
 @click.command(cls=_Command, name="gx-suite")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the suite to this file (default: stdout).",
-)
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings (vocabularies, tolerance, rules, gazetteer) from this pyproject.toml.",
-)
+@_schema_options("suite")
 def gx_suite_command(output: Path | None, config: Path | None) -> None:
     """Write the rule catalogue as a Great Expectations suite (JSON; needs the gx extra).
 
@@ -578,17 +588,7 @@ SCHEMA_FORMATS = ("pandera", "gx", "table-schema")
     required=True,
     help="pandera (YAML), gx (Great Expectations suite, as gx-suite) or table-schema (JSON).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the schema to this file (default: stdout).",
-)
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings (vocabularies, tolerance, rules, gazetteer) from this pyproject.toml.",
-)
+@_schema_options("schema")
 def schema_command(fmt: str, output: Path | None, config: Path | None) -> None:
     """Write a published schema of the event record (schemas/ holds the defaults').
 
@@ -599,9 +599,6 @@ def schema_command(fmt: str, output: Path | None, config: Path | None) -> None:
     Table Schema.
     """
     _write_schema(_schema_text(fmt, config), output, config)
-
-
-main.add_command(schema_command)
 
 
 def _schema_text(fmt: str, config: Path | None) -> str:
@@ -661,6 +658,7 @@ main.add_command(validate_command)
 main.add_command(presets_command)
 main.add_command(fixtures_command)
 main.add_command(gx_suite_command)
+main.add_command(schema_command)
 
 
 def validate_main() -> None:

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from toolkit.gazetteer.build_cod import Row, admin2_rows, core, merge_country, read_cod
+from toolkit.gazetteer.build_cod import Row, admin2_rows, core, iso_code, merge_country, read_cod
 from toolkit.gazetteer.build_countries import LANGUAGES, country_names, country_patterns
 from toolkit.gazetteer.designations import bare_words
 from toolkit.gazetteer.normalise import compact, normalise
@@ -208,7 +208,9 @@ def _iso2_translations() -> list[tuple[str, object]]:
 PAIRS = HERE / "sources" / "iso_cod_pairs.csv"
 
 
-def read_pairs(cod: dict[str, Any], path: Path = PAIRS) -> dict[str, str]:
+def read_pairs(
+    cod: dict[str, Any], table: list[dict[str, str]], path: Path = PAIRS
+) -> dict[str, str]:
     """P-code -> ISO 3166-2 code of the hand-checked pairs of regions that two sources name
     differently (sources/iso_cod_pairs.csv); each row's two names must be the sources' own
     names for its codes (pycountry's, the COD's: a typo stops the build)."""
@@ -217,7 +219,7 @@ def read_pairs(cod: dict[str, Any], path: Path = PAIRS) -> dict[str, str]:
     subdivisions: Any = pycountry.subdivisions
     cod_names = {u.pcode: u.name for units, _ in cod.values() for u in units}
     out: dict[str, str] = {}
-    for item in _pair_table(path):
+    for item in table:
         code, pcode = item["iso_code"], item["pcode"]
         sub = subdivisions.get(code=code)
         iso_name = _clean_iso_name(sub.name)[0] if sub is not None else None
@@ -266,7 +268,7 @@ def _add_translations(entries: list[Row], translations: list[tuple[str, object]]
     subdivisions: Any = pycountry.subdivisions  # typed or not, by the installed version
     found: list[list[str]] = []
     for row in entries:
-        code = next(a for a in row.aliases if "-" in a and a.split("-")[0] == row.country)
+        code = iso_code(row)
         sub = subdivisions.get(code=code)
         names = []
         for _, catalogue in translations:
@@ -362,7 +364,8 @@ def build_rows() -> list[Row]:
         geonames_admin1[cc].add(name)
 
     rows = countries(by_code)
-    known_as = {item["iso_code"]: item["cod_name"] for item in _pair_table()}
+    pair_table = _pair_table()
+    known_as = {item["iso_code"]: item["cod_name"] for item in pair_table}
     admin1, canonical = admin1_rows(by_code, geonames_admin1, known_as)
 
     # each town: (country, GeoNames admin1 name, ISO-side admin1 name, GeoNames district)
@@ -378,7 +381,7 @@ def build_rows() -> list[Row]:
 
     cod = read_cod()
     translated = _all_iso2_translations()
-    fixed = read_pairs(cod)
+    fixed = read_pairs(cod, pair_table)
     home_names = _home_region_names()
     curated_names = {o.name for o in by_code.values()}
     iso_by_country: dict[str, list[Row]] = defaultdict(list)

@@ -233,7 +233,7 @@ def pair_by_translations(
     row the only one naming it (never by resemblance)."""
     found: dict[int, set[int]] = {}
     for r in left_rows:
-        names = translated.get(_iso_code(iso[r]), set())
+        names = translated.get(iso_code(iso[r]), set())
         keys = {compact(n) for n in names} | {core(n) for n in names}
         found[r] = {u for u in left_units if {compact(units[u].name), core(units[u].name)} & keys}
     claimed = Counter(u for hits in found.values() for u in hits)
@@ -244,7 +244,7 @@ def pair_by_translations(
     }
 
 
-def _iso_code(row: Row) -> str:
+def iso_code(row: Row) -> str:
     """An ISO row's subdivision code (SY-HL), among its aliases."""
     return next((a for a in row.aliases if a.split("-")[0] == row.country and "-" in a), "")
 
@@ -266,7 +266,7 @@ def merge_country(
     "Shan (East)") becomes a name of each part, so a district of any part lies in it.
     *fixed* (P-code -> ISO code: sources/iso_cod_pairs.csv) pairs regions first, where names
     alone cannot (Shabeellaha Hoose is Lower Shabelle)."""
-    by_code = {_iso_code(row): r for r, row in enumerate(iso)}
+    by_code = {iso_code(row): r for r, row in enumerate(iso)}
     settled = {
         u: by_code[fixed[unit.pcode]]
         for u, unit in enumerate(units)
