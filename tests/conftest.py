@@ -52,6 +52,26 @@ def rows(*overrides: Mapping[str, str]) -> list[dict[str, str]]:
     ]
 
 
+def settings_table(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
+    """An extra gazetteer file and row overrides (for rows()) whose findings depend on the
+    settings (tolerance, vocabulary, the extra place, the date window, subtotal.total): the
+    engines and the published schemas must judge them alike under default and non-default
+    settings."""
+    gazetteer = tmp_path / "extra.csv"
+    gazetteer.write_text(
+        "name,level,country,admin1,admin2,aliases\nNovabad Test,location,TJ,Khatlon,Panj,\n"
+    )
+    return gazetteer, [
+        {"count": "100", "count_qualifier": "about"},  # e1: about 100 vs parts 80+38
+        {"record_id": "p1", "event_id": "e1", "role": "part", "count": "80"},
+        {"record_id": "p2", "event_id": "e1", "role": "part", "count": "38"},
+        {"event_type": "skirmish"},  # in the custom vocabulary only
+        {"location": "Novabad Test", "admin2": "Panj", "admin1": "Khatlon"},
+        {"published_date": "2019-05-01", "event_date": "2019-04-30"},  # before date_min
+        {"event_id": "e5", "role": "total"},  # a second total: rule turned off
+    ]
+
+
 @pytest.fixture
 def write_csv(tmp_path: Path) -> Callable[..., Path]:
     """write_csv(rows, name=..., columns=...) -> path of a CSV under tmp_path."""

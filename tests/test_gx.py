@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import COLUMNS, REAL, ROOT, one_line_error, rows
+from tests.conftest import COLUMNS, REAL, ROOT, one_line_error, rows, settings_table
 from tests.golden import ANSWER_KEY, FILES
 from tests.test_imports import run_guarded
 from toolkit.checker import validate, validate_frame
@@ -90,21 +90,8 @@ def test_generated_data_broken_for_each_rule(rule: str) -> None:
 def test_non_default_settings_reach_the_custom_expectations(tmp_path: Path) -> None:
     """Tolerance, vocabularies, date window, an extra gazetteer and a rule turned off are
     expectation arguments: the GX engine must judge by them as pandera does."""
-    gazetteer = tmp_path / "extra.csv"
-    gazetteer.write_text(
-        "name,level,country,admin1,admin2,aliases\nNovabad Test,location,TJ,Khatlon,Panj,\n"
-    )
-    table = pl.DataFrame(
-        rows(
-            {"count": "100", "count_qualifier": "about"},  # e1: about 100 vs parts 80+38
-            {"record_id": "p1", "event_id": "e1", "role": "part", "count": "80"},
-            {"record_id": "p2", "event_id": "e1", "role": "part", "count": "38"},
-            {"event_type": "skirmish"},  # in the custom vocabulary only
-            {"location": "Novabad Test", "admin2": "Panj", "admin1": "Khatlon"},
-            {"published_date": "2019-05-01", "event_date": "2019-04-30"},  # before date_min
-            {"event_id": "e5", "role": "total"},  # a second total: rule turned off
-        )
-    )
+    gazetteer, cells = settings_table(tmp_path)
+    table = pl.DataFrame(rows(*cells))
     base = default_settings()
     words = (*base.vocabularies["event_type"], "skirmish")
     loose = apply(

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tests.conftest import REAL, ROOT, one_line_error, rows
+from tests.conftest import REAL, ROOT, one_line_error, rows, settings_table
 from tests.golden import ANSWER_KEY
 from tests.test_imports import run_guarded
 from toolkit.checker import mapped, validate
@@ -196,22 +196,9 @@ def test_every_enabled_rule_is_one_named_check_method_with_its_statistics() -> N
 def test_non_default_settings_are_statistics_pandera_judges_by(tmp_path: Path) -> None:
     """Tolerance, vocabularies, date window, an extra gazetteer and a rule turned off reach
     the YAML: loaded back, it fails exactly what the engine fails under those settings."""
-    gazetteer = tmp_path / "extra.csv"
-    gazetteer.write_text(
-        "name,level,country,admin1,admin2,aliases\nNovabad Test,location,TJ,Khatlon,Panj,\n"
-    )
-    table = pl.DataFrame(
-        rows(
-            {"count": "100", "count_qualifier": "about"},  # e1: about 100 vs parts 80+38
-            {"record_id": "p1", "event_id": "e1", "role": "part", "count": "80"},
-            {"record_id": "p2", "event_id": "e1", "role": "part", "count": "38"},
-            {"event_type": "skirmish"},  # in the custom vocabulary only
-            {"location": "Novabad Test", "admin2": "Panj", "admin1": "Khatlon"},
-            {"published_date": "2019-05-01", "event_date": "2019-04-30"},  # before date_min
-            {"event_id": "e5", "role": "total"},  # a second total: rule turned off
-            {"published_date": "2031-01-01", "event_date": "2031-01-01"},  # after date_max
-        )
-    )
+    gazetteer, cells = settings_table(tmp_path)
+    after = {"published_date": "2031-01-01", "event_date": "2031-01-01"}  # after date_max
+    table = pl.DataFrame(rows(*cells, after))
     base = default_settings()
     words = (*base.vocabularies["event_type"], "skirmish")
     loose = apply(
