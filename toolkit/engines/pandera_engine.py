@@ -62,15 +62,13 @@ def build_schema(
     check raises is appended to *crashes*. *make_check* makes each Check instead of the
     engine's closure (the published YAML schema's registered checks)."""
     crashes = [] if crashes is None else crashes
+    make = make_check or (lambda rule, ctx, column: _check(rule, ctx, column, crashes))
     column_checks: dict[str, list[pa.Check]] = {name: [] for name in ctx.contract.names}
     frame_checks: list[pa.Check] = []
     for rule in rules:
         for column in rule.targets(ctx):
             target = frame_checks if column is None else column_checks[column]
-            if make_check is None:
-                target.append(_check(rule, ctx, column, crashes))
-            else:
-                target.append(make_check(rule, ctx, column))
+            target.append(make(rule, ctx, column))
     columns = {
         name: pa.Column(pl.String, nullable=True, required=True, checks=checks)
         for name, checks in column_checks.items()

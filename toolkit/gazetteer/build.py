@@ -170,7 +170,7 @@ def admin1_rows(
                 row.aliases = [row.name, *row.aliases, *override.aliases]
                 row.name = override.name
         curated_names = {o.name for o in curated.values()}
-        also = [[(known_as or {}).get(r.aliases[-2], "")] for r in entries]
+        also = [(known_as or {}).get(r.aliases[-2], "") for r in entries]
         pairs = _reconcile(entries, geonames_admin1.get(cc, set()), also)
         renamed: set[int] = set()
         for gname, (index, exact) in pairs.items():
@@ -283,18 +283,19 @@ def _add_translations(entries: list[Row], translations: list[tuple[str, object]]
 
 
 def _reconcile(
-    iso: list[Row], geonames: set[str], also: list[list[str]] | None = None
+    iso: list[Row], geonames: set[str], also: list[str] | None = None
 ) -> dict[str, tuple[int, bool]]:
     """Pair each GeoNames admin1 name with an ISO row: {name: (row index, exact match?)}.
 
     Exact core-name matches first; otherwise the single best fuzzy match (WRatio >= 85).
     Several GeoNames names may pair with one row (historic regions merged into one).
+    *also* gives each row one more name to match ("" for none: the COD's name of its pair).
     """
     from rapidfuzz import fuzz
 
-    extra = also or [[] for _ in iso]
+    extra = also or [""] * len(iso)
     cores = [
-        {core(n) for n in [r.name, *r.aliases, *more] if n}
+        {core(n) for n in [r.name, *r.aliases, more] if n}
         for r, more in zip(iso, extra, strict=True)
     ]
     pairs: dict[str, tuple[int, bool]] = {}
