@@ -9,7 +9,7 @@ listing is capped (``Report.capped``), so they stay exact whatever is listed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from toolkit.report import Finding
 
 GROUP_LINES = 10  # the first lines of a group that the JSON summary keeps
+LINES_SHOWN = 5  # the lines a shown entry names before "and N more" (text, Markdown, HTML)
 GROUP_KEY = ("rule", "severity", "column", "value")
 ENTRY_KEY = (*GROUP_KEY, "message", "suggestion")  # what one shown entry has in common
 
@@ -53,6 +54,12 @@ class Entry:
     first: Finding  # the first of them (its record id, message, suggestion)
     count: int
     lines: tuple[int, ...]  # the first few lines, in report order
+
+    def where(self, show: Callable[[int], str] = str) -> str:
+        """Its lines as a report names them: "2, 3, 4, 5, 6 and 58 more" (each by *show*)."""
+        text = ", ".join(show(line) for line in self.lines)
+        left = self.count - len(self.lines)
+        return text + (f" and {left:,} more" if left > 0 else "")
 
 
 class Tally:
@@ -153,7 +160,7 @@ def by_rule(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     return out
 
 
-def entries(findings: Iterable[Finding], keep: int) -> list[Entry]:
+def entries(findings: Iterable[Finding], keep: int = LINES_SHOWN) -> list[Entry]:
     """*findings* (one rule's, in report order) as grouped entries, the largest first (ties
     in order of first appearance), each keeping its first *keep* lines."""
     first: dict[tuple[Any, ...], Finding] = {}

@@ -21,7 +21,6 @@ from toolkit.wording import plural
 if TYPE_CHECKING:
     from toolkit.report import Report
 
-LINES_SHOWN = 5  # lines named per entry before "and N more"
 ENTRIES_SHOWN = 1000  # entries shown per rule (the counts above them stay exact)
 LONG = 40  # values longer than this may break anywhere (shorter ones keep their width)
 COUNTRIES_SHOWN = 20  # bars of the country chart; the rest are summed in one row
@@ -198,7 +197,7 @@ def _findings(report: Report, anchor: str) -> str:
         if len(items) < report.tally.rule(rule):
             counts += f"; the first {len(items):,} listed"
         out.append(f'<h4 id="{anchor}{_text(rule)}">{_text(rule)} ({counts})</h4>')
-        found = entries(items, LINES_SHOWN)
+        found = entries(items)
         head = (
             f"<tr><th>{word}s</th><th>record</th><th>column</th><th>value</th><th>message</th></tr>"
         )
@@ -213,9 +212,7 @@ def _findings(report: Report, anchor: str) -> str:
 
 def _entry(entry: Entry, word: str) -> str:
     finding = entry.first
-    where = ", ".join(str(line) for line in entry.lines)
-    if entry.count > len(entry.lines):
-        where += f" and {entry.count - len(entry.lines):,} more"
+    where = entry.where()
     if entry.count > 1:
         record = f"{entry.count:,} records"
     else:

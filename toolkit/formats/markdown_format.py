@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from toolkit.report import Report
 
 LIMIT = 50  # table rows (entries) shown per file
-LINES_SHOWN = 5  # lines named per entry before "and N more"
 
 
 def render(
@@ -57,7 +56,7 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
         if report.capped:
             lines += ["", f"Listing capped at {report.max_findings:,} findings per rule."]
         listed = by_rule(report.findings)
-        rows = [e for rule in report.by_rule for e in entries(listed.get(rule, []), LINES_SHOWN)]
+        rows = [e for rule in report.by_rule for e in entries(listed.get(rule, []))]
         lines += [
             "",
             f"| {report.located_by}s | rule | record | column | value | message |",
@@ -76,9 +75,7 @@ def _row(file: str, entry: Entry, env: Mapping[str, str]) -> str:
         return escape_markdown(value) if value else ""
 
     finding = entry.first
-    where = ", ".join(_line(file, line, env) for line in entry.lines)
-    if entry.count > len(entry.lines):
-        where += f" and {entry.count - len(entry.lines):,} more"
+    where = entry.where(lambda line: _line(file, line, env))
     record = cell(finding.record_id) if entry.count == 1 else f"{entry.count:,} records"
     severity = "" if finding.severity == "error" else " (warning)"
     hint = f" Did you mean: {cell(finding.suggestion)}?" if finding.suggestion else ""

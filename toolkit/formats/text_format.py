@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from toolkit.report import Finding, Report
 
 WIDTH = 80
-LINES_SHOWN = 5  # the lines an entry of several findings names before "and N more"
 RECORD_ID_LIMIT = 40  # longer record ids are trimmed, so every part fits a line
 _HEAD_INDENT = " " * 12  # continuation of a finding's first line, under the record id
 _TEXT_INDENT = " " * 6  # message and suggestion lines
@@ -83,7 +82,7 @@ def _render_one(report: Report, color: bool) -> str:
         if len(items) < report.tally.rule(rule):
             counts += f"; the first {len(items):,} listed"
         lines += ["", _paint(f"{rule} ({counts})", "bold", color)]
-        for entry in entries(items, LINES_SHOWN):
+        for entry in entries(items):
             lines += _entry_lines(entry, color, report.located_by)
     if report.accepted_count:
         found = plural(report.accepted_count, "finding", grouped=True)
@@ -105,9 +104,7 @@ def _counts(report: Report, rule: str) -> str:
 def _entry_lines(entry: Entry, color: bool, located_by: str) -> list[str]:
     if entry.count == 1:
         return _finding_lines(entry.first, color, located_by)
-    shown = ", ".join(str(line) for line in entry.lines)
-    more = f" and {entry.count - len(entry.lines):,} more" if entry.count > len(entry.lines) else ""
-    return _finding_lines(entry.first, color, located_by, f"{located_by}s {shown}{more}")
+    return _finding_lines(entry.first, color, located_by, f"{located_by}s {entry.where()}")
 
 
 def _finding_lines(
