@@ -15,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
+from toolkit.formats.text_format import rule_counts
 from toolkit.tally import Entry, by_rule, entries
 from toolkit.wording import plural
 
@@ -191,11 +192,7 @@ def _findings(report: Report, anchor: str) -> str:
     word = report.located_by
     for rule in report.by_rule:
         items = listed.get(rule, [])
-        errors, warnings = report.tally.rule(rule, "error"), report.tally.rule(rule, "warning")
-        pairs = ((errors, "error"), (warnings, "warning"))
-        counts = ", ".join(plural(n, w, grouped=True) for n, w in pairs if n)
-        if len(items) < report.tally.rule(rule):
-            counts += f"; the first {len(items):,} listed"
+        counts = rule_counts(report, rule, len(items))
         out.append(f'<h4 id="{anchor}{_text(rule)}">{_text(rule)} ({counts})</h4>')
         found = entries(items)
         head = (

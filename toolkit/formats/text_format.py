@@ -78,10 +78,7 @@ def _render_one(report: Report, color: bool) -> str:
     listed = by_rule(report.findings)
     for rule in report.by_rule:
         items = listed.get(rule, [])
-        counts = _counts(report, rule)
-        if len(items) < report.tally.rule(rule):
-            counts += f"; the first {len(items):,} listed"
-        lines += ["", _paint(f"{rule} ({counts})", "bold", color)]
+        lines += ["", _paint(f"{rule} ({rule_counts(report, rule, len(items))})", "bold", color)]
         for entry in entries(items):
             lines += _entry_lines(entry, color, report.located_by)
     if report.accepted_count:
@@ -95,10 +92,15 @@ def _render_one(report: Report, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counts(report: Report, rule: str) -> str:
+def rule_counts(report: Report, rule: str, listed: int) -> str:
+    """ "30 errors, 2 warnings; the first 4 listed": a rule's exact counts, and how many
+    of its findings are *listed* when not all (a rule's heading in text and HTML)."""
     errors, warnings = report.tally.rule(rule, "error"), report.tally.rule(rule, "warning")
     pairs = ((errors, "error"), (warnings, "warning"))
-    return ", ".join(plural(n, word, grouped=True) for n, word in pairs if n)
+    counts = ", ".join(plural(n, word, grouped=True) for n, word in pairs if n)
+    if listed < errors + warnings:
+        counts += f"; the first {listed:,} listed"
+    return counts
 
 
 def _entry_lines(entry: Entry, color: bool, located_by: str) -> list[str]:
