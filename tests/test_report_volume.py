@@ -110,6 +110,53 @@ def test_the_largest_entry_of_a_rule_comes_first() -> None:
                      '  line 6    r6  count="z"']  # fmt: skip
 
 
+def test_entries_of_the_checker_frame_equal_those_of_plain_findings() -> None:
+    import polars as pl
+
+    from toolkit.report import FINDING_FIELDS, Findings
+    from toolkit.tally import rule_entries
+
+    findings = [
+        finding(2, rule="date.range", value="y"),
+        finding(3),
+        finding(4, value=None, suggestion=None),
+        finding(5, suggestion="1"),  # another suggestion: another entry
+        finding(6, rule="date.range", value="z"),
+        finding(7),
+        finding(8, value=None, suggestion=None),
+        *(finding(line, rule="date.range", value="z") for line in range(9, 17)),
+    ]
+    frame = pl.DataFrame([f.to_dict() for f in findings], schema=dict.fromkeys(FINDING_FIELDS))
+    plain = rule_entries(findings, keep=3)
+    assert rule_entries(Findings(frame), keep=3) == plain
+    # answer key by hand: rules in order of first sight; largest entry first, ties in order
+    assert [(rule, [(e.first.line, e.count, e.lines) for e in found])
+            for rule, found in plain.items()] == [
+        ("date.range", [(6, 9, (6, 9, 10)), (2, 1, (2,))]),
+        ("value.type", [(3, 2, (3, 7)), (4, 2, (4, 8)), (5, 1, (5,))]),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fast_wrap_wraps_as_textwrap_does(seed: int) -> None:
+    import random
+    import string
+    import textwrap
+
+    from toolkit.formats.text_format import wrap
+
+    rng = random.Random(seed)
+    odd = string.ascii_letters + "  '()-é\t,."
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(odd if rng.random() < 0.3 else string.ascii_lowercase + "  ")
+            for _ in range(rng.randint(0, 160))
+        )
+        for width, first, later in ((80, "    ", "    "), (80, "    ", "      "), (12, "  ", "")):
+            expected = textwrap.wrap(text, width, initial_indent=first, subsequent_indent=later)
+            assert wrap(text, width, first, later) == tuple(expected), (text, width)
+
+
 def main_render(report: Report, fmt: str = "text") -> str:
     from toolkit.formats import render
 

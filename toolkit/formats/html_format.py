@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
 from toolkit.formats.text_format import rule_counts
-from toolkit.tally import Entry, by_rule, entries
+from toolkit.tally import Entry, rule_entries
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
@@ -188,13 +188,12 @@ def _country_chart(report: Report) -> str:
 
 def _findings(report: Report, anchor: str) -> str:
     out = ["<h3>Findings</h3>"]
-    listed = by_rule(report.findings)
+    listed = rule_entries(report.findings)
     word = report.located_by
     for rule in report.by_rule:
-        items = listed.get(rule, [])
-        counts = rule_counts(report, rule, len(items))
+        found = listed.get(rule, [])
+        counts = rule_counts(report, rule, sum(entry.count for entry in found))
         out.append(f'<h4 id="{anchor}{_text(rule)}">{_text(rule)} ({counts})</h4>')
-        found = entries(items)
         head = (
             f"<tr><th>{word}s</th><th>record</th><th>column</th><th>value</th><th>message</th></tr>"
         )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from toolkit.formats.escaping import escape_controls, escape_markdown
-from toolkit.tally import Entry, by_rule, entries
+from toolkit.tally import Entry, rule_entries
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
@@ -55,8 +55,8 @@ def _file(report: Report, env: Mapping[str, str]) -> str:
             lines.append(f"| `{rule}` | {errors:,} | {warnings:,} |")
         if report.capped:
             lines += ["", f"Listing capped at {report.max_findings:,} findings per rule."]
-        listed = by_rule(report.findings)
-        rows = [e for rule in report.by_rule for e in entries(listed.get(rule, []))]
+        listed = rule_entries(report.findings)
+        rows = [e for rule in report.by_rule for e in listed.get(rule, [])]
         lines += [
             "",
             f"| {report.located_by}s | rule | record | column | value | message |",

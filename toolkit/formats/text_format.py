@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from toolkit.formats.escaping import escape_controls
-from toolkit.tally import Entry, by_rule, entries
+from toolkit.tally import Entry, by_rule, rule_entries
 from toolkit.wording import plural
 
 if TYPE_CHECKING:
@@ -75,11 +75,12 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 def _render_one(report: Report, color: bool) -> str:
     lines = [_paint(summary(report), "ok" if report.valid else "error", color)]
-    listed = by_rule(report.findings)
+    listed = rule_entries(report.findings)
     for rule in report.by_rule:
-        items = listed.get(rule, [])
-        lines += ["", _paint(f"{rule} ({rule_counts(report, rule, len(items))})", "bold", color)]
-        for entry in entries(items):
+        shown = listed.get(rule, [])
+        counts = rule_counts(report, rule, sum(entry.count for entry in shown))
+        lines += ["", _paint(f"{rule} ({counts})", "bold", color)]
+        for entry in shown:
             lines += _entry_lines(entry, color, report.located_by)
     if report.accepted_count:
         found = plural(report.accepted_count, "finding", grouped=True)
@@ -148,11 +149,30 @@ def _finding_lines(
 @lru_cache(maxsize=1 << 16)  # findings repeat messages: one unknown name on many rows
 def _wrapped(text: str, hanging: str) -> tuple[str, ...]:
     """*text*, escaped, wrapped to WIDTH under _TEXT_INDENT (then *hanging* more)."""
-    return tuple(
-        textwrap.wrap(
-            escape_controls(text),
-            WIDTH,
-            initial_indent=_TEXT_INDENT,
-            subsequent_indent=_TEXT_INDENT + hanging,
+    return wrap(escape_controls(text), WIDTH, _TEXT_INDENT, _TEXT_INDENT + hanging)
+
+
+def wrap(text: str, width: int, initial: str, subsequent: str) -> tuple[str, ...]:
+    """``textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent)``,
+    ten times faster on the usual message: words of one space apart, no hyphen, tab or other
+    whitespace, none longer than a line (else textwrap itself, which breaks such text in
+    ways of its own). A report of 100,000 distinct messages spent 4 s in textwrap."""
+    words = text.split(" ")
+    room = width - max(len(initial), len(subsequent))
+    if "-" in text or "" in words or not text.isprintable() or max(map(len, words)) > room:
+        return tuple(
+            textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent)
         )
-    )
+    if len(initial) + len(text) <= width:
+        return (initial + text,)
+    lines: list[str] = []
+    line, size = [initial + words[0]], len(initial) + len(words[0])
+    for word in words[1:]:
+        if size + 1 + len(word) <= width:
+            line.append(word)
+            size += 1 + len(word)
+        else:
+            lines.append(" ".join(line))
+            line, size = [subsequent + word], len(subsequent) + len(word)
+    lines.append(" ".join(line))
+    return tuple(lines)

@@ -19,8 +19,8 @@ given or known).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
@@ -40,9 +40,9 @@ VERDICT = "verdict|"  # judge_frame's columns: VERDICT + column holds a verdict'
 _CC, _FOUND = "__cc", "__found|"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A finding on one column of a chain: its rule and the fields of its message."""
+class Verdict(NamedTuple):
+    """A finding on one column of a chain: its rule and the fields of its message (a named
+    tuple: a file of unknown villages makes one per distinct name, so it must be cheap)."""
 
     rule: str
     column: str
@@ -157,10 +157,11 @@ def _with_cells(
     values = pairs.get_column(column).unique().to_list()
     nowhere = {v for v in values if _filled(v) and gazetteer.nowhere(column, v)}
     judged: list[tuple[str, str | None, bool, int | None]] = []
+    unknown: dict[str | None, Callable[[str], Verdict]] = {}
     for value, cc in pairs.iter_rows():
         if value in nowhere:
-            verdict = _not_found(gazetteer, column, value, cc, ())
-            judged.append((value, cc, False, number.add(verdict)))
+            make = unknown.get(cc) or unknown.setdefault(cc, _unknown(gazetteer, column, cc))
+            judged.append((value, cc, False, number.add(make(value))))
         elif _filled(value):
             key = (column, value, cc)
             cell = cells.get(key)
@@ -234,23 +235,34 @@ def _not_found(
 ) -> Verdict:
     """The verdict on a name that is no place of the country *cc* (nor a former name), given
     the places of that name *elsewhere* (in other countries)."""
+    verdict = _unknown(gazetteer, column, cc)(value)
+    if cc is None or not elsewhere:
+        return verdict
+    if verdict.rule == KNOWN:  # the country's list is complete: the name is misplaced
+        return _misplaced(gazetteer, HIERARCHY, column, elsewhere, gazetteer.country_name(cc))
+    spots = list(dict.fromkeys(where_is(gazetteer, p) for p in elsewhere))
+    more = f" and {len(spots) - 3} more" if len(spots) > 3 else ""
+    detail = (
+        f"{verdict.fields[0][1]}; it knows {elsewhere[0].name} in {' or '.join(spots[:3])}{more}"
+    )
+    return _unverified(column, detail)
+
+
+def _unknown(gazetteer: Gazetteer, column: str, cc: str | None) -> Callable[[str], Verdict]:
+    """The verdict on a name that is no place of the country *cc* anywhere, as a function of
+    the name (worked out once per country: a file may hold many thousands of such names)."""
+    level = LEVEL_WORDS[column]
     if cc is None:
-        detail = f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of any country"
-        return _unverified(column, detail)
+        return lambda value: _unverified(
+            column, f"{column} {value!r} is not a known {level} of any country"
+        )
     where = gazetteer.country_name(cc) if cc else ""
     if gazetteer.complete(cc, column):
-        if elsewhere:
-            return _misplaced(gazetteer, HIERARCHY, column, elsewhere, where)
-        return _known(column, value, f" of {where}")
-    detail = (
-        f"{column} {value!r} is not a known {LEVEL_WORDS[column]} of {where}"
-        " (the gazetteer does not list all of them there)"
+        return lambda value: _known(column, value, f" of {where}")
+    partial = " (the gazetteer does not list all of them there)"
+    return lambda value: _unverified(
+        column, f"{column} {value!r} is not a known {level} of {where}{partial}"
     )
-    if elsewhere:
-        spots = list(dict.fromkeys(where_is(gazetteer, p) for p in elsewhere))
-        more = f" and {len(spots) - 3} more" if len(spots) > 3 else ""
-        detail += f"; it knows {elsewhere[0].name} in {' or '.join(spots[:3])}{more}"
-    return _unverified(column, detail)
 
 
 def _nesting(
