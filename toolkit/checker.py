@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -60,7 +57,6 @@ def validate(
 
             refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
         say("reading")
-        _preload(engine)
         table = read_table(path, options)
         run = RunOptions(name=str(table.path), data_docs=docs)
         if changed_since is None:
@@ -187,31 +183,8 @@ def _docs(request: str | Path | DataDocs | None, engine: str) -> Iterator[DataDo
 def _engine(name: str) -> Engine:
     if name not in ENGINES:
         raise ToolkitError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
-    if _PRELOADING:
-        _PRELOADING.pop().join()
     run: Engine = importlib.import_module(f"toolkit.engines.{name}_engine").run
     return run
-
-
-_PRELOADING: list[threading.Thread] = []
-ENGINE_MODULE = "toolkit.engines.pandera_engine"
-
-
-def _preload(engine: str) -> None:
-    """Import the default engine (pandera and pandas: 0.4 s) while the file is read: the
-    read spends most of its time in polars and numpy, which let another thread run.
-    Only pandera's, whose import starts no threads and sets no signals (GX's may)."""
-    if engine != "pandera" or ENGINE_MODULE in sys.modules or _PRELOADING:
-        return
-    thread = threading.Thread(target=_import_quietly, args=(ENGINE_MODULE,), daemon=True)
-    _PRELOADING.append(thread)
-    thread.start()
-
-
-def _import_quietly(module: str) -> None:
-    """Import *module*, leaving any failure to the import that needs it (_engine's)."""
-    with contextlib.suppress(Exception):  # raised again, and reported, by _engine
-        importlib.import_module(module)
 
 
 def explain(
