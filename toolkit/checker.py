@@ -14,6 +14,8 @@ import polars as pl
 if TYPE_CHECKING:
     import pandas as pd
 
+    from toolkit.mapping import Mapping
+
     from toolkit.progress import Say
 
 from toolkit.config import Settings, load_settings
@@ -121,11 +123,20 @@ def _check_table(
     """The report on a table; of a *file* with no records, a row.shape warning."""
     table, ctx = mapped(table, ctx)
     located_by = table.located_by
-    # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-    report = _check(prepare(table, ctx), ctx, engine, options, say or _silent)
+    report = check_mapped(table, ctx, engine, options, say)
     if file and report.rows == 0 and ctx.settings.enabled(SHAPE):
-        report = replace(report, findings=(_header_only(),))
+        report = replace(report, findings=(header_only(),))
     return replace(report, located_by=located_by, mapping=table.mapping)
+
+
+def check_mapped(
+    table: Table, ctx: Context, engine: str, options: RunOptions, say: Say | None = None
+) -> Report:
+    """The report on a table already in the contract's columns, under the context of its
+    mapping (``mapped``): the rules' findings, no more (the Spark engine checks its parts
+    of a file with it)."""
+    # the parsed table is dropped as soon as the prepared frame exists (peak memory)
+    return _check(prepare(table, ctx), ctx, engine, options, say or _silent)
 
 
 def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions, say: Say) -> Report:
@@ -146,15 +157,22 @@ def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions, 
 def mapped(table: Table, ctx: Context) -> tuple[Table, Context]:
     """The table in the contract's columns (toolkit.mapping) and the context that goes with
     it: where its records are, the columns its dataset does not record, its vocabulary."""
+    table, ctx, _ = mapped_with(table, ctx)
+    return table, ctx
+
+
+def mapped_with(table: Table, ctx: Context) -> tuple[Table, Context, Mapping | None]:
+    """``mapped``, and the mapping itself (None: the file has the contract's columns)."""
     from toolkit.mapping import resolve, with_mapping
 
     table, mapping = resolve(table, ctx.settings)
     absent = mapping.absent if mapping is not None else ()
     settings = with_mapping(ctx.settings, mapping)
-    return table, replace(ctx, located_by=table.located_by, absent=absent, settings=settings)
+    context = replace(ctx, located_by=table.located_by, absent=absent, settings=settings)
+    return table, context, mapping
 
 
-def _header_only() -> Finding:
+def header_only() -> Finding:
     """A file with a header and no records: a row.shape warning on line 1 (whatever the
     rule's severity, unless off: the file is not wrong, but checks nothing)."""
     return Finding(SHAPE, "warning", 1, None, None, None, None, HEADER_ONLY)

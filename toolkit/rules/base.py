@@ -83,6 +83,10 @@ class Rule(ABC):
     id: ClassVar[str]
     gx_custom: ClassVar[str] = ""  # the toolkit's custom GX expectation for this rule, if any
     settings_used: ClassVar[tuple[str, ...]] = ()  # Settings fields check() depends on
+    # the contract column whose rows the check judges together: a row is judged with every
+    # row of equal value there (an event's rows; a record id's), None: on its own. An
+    # engine that splits the frame (Spark) keeps such rows in one part.
+    together: ClassVar[str | None] = None
 
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec

@@ -49,6 +49,7 @@ def at_anchor(expr: pl.Expr) -> pl.Expr:
 
 class Consistent(Rule):
     id = "event.consistent"
+    together = "event_id"
     gx_custom = "expect_event_rows_to_agree_with_anchor"
     settings_used = ("vocabularies", "gazetteer")
     COLUMNS = ("event_date", "event_date_end", "event_type", "country")

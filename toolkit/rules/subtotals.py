@@ -30,6 +30,7 @@ def _finding(row: dict[str, Any], message: str, suggestion: str | None = None) -
 
 class OneTotal(Rule):
     id = "subtotal.total"
+    together = "event_id"
     gx_custom = "expect_events_to_have_at_most_one_total"
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:
@@ -73,6 +74,7 @@ class OneTotal(Rule):
 
 class PartsAddUp(Rule):
     id = "subtotal.sum"
+    together = "event_id"
     gx_custom = "expect_event_parts_to_add_up_to_total"
     settings_used = ("about_tolerance",)
 

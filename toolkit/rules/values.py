@@ -166,6 +166,7 @@ def _partial(a: str, b: str, **_: Any) -> float:
 
 class UniqueRecordId(Rule):
     id = "record_id.unique"
+    together = "record_id"
     gx_custom = "expect_column_values_to_be_first_occurrences"  # GX's unique flags the first too
 
     def targets(self, ctx: Context) -> tuple[str | None, ...]:

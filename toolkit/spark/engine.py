@@ -1,0 +1,494 @@
+"""The Spark engine: ``validate --engine spark``, for files past one machine's memory.
+
+A file (or a folder, a glob, any path Spark reads: s3a://, hdfs://) is read by Spark in
+parts; each part is parsed and checked by the default engine itself, with polars, on the
+Spark workers (toolkit.spark.parts), so a rule has one definition for both engines. Spark
+does what the parts cannot: it numbers every line of the file (per file block, by the
+block's place in the file), keeps together the rows a rule judges together (an event's,
+a record id's; ``Rule.together``), counts every finding exactly and lists the first
+``max_findings`` of each rule. Nothing but those listed findings and the counts reaches
+the driver; ``findings_out`` writes every finding as Parquet.
+
+Text files whose quoted cells never span lines are split at lines; a file with such cells
+(or in another encoding than UTF-8) is parsed whole by one worker. Parquet records are
+numbered by their place in the file.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from toolkit.config import Settings, load_settings
+from toolkit.errors import InputError, ToolkitError
+from toolkit.readers import CELLS, LINE, SUFFIXES, ReadOptions, parse_table
+from toolkit.readers.table import Table
+from toolkit.report import COUNTRY, FINDING_FIELDS, Findings, Report
+from toolkit.rules.base import Context
+from toolkit.spark.parts import (
+    FINDINGS_SCHEMA,
+    Layout,
+    check_part,
+    parse_file,
+    parse_lines,
+    parse_records,
+    parsed_schema,
+    part_rules,
+)
+from toolkit.spark.session import session as spark_session
+from toolkit.tally import GROUP_KEY, GROUP_LINES, Tally
+
+DEFAULT_LISTED = 1000  # findings listed per rule unless max_findings says otherwise
+ROWS_PER_PART = 250_000  # rows a worker checks at a time (at least one part per core)
+_FILE, _BLOCK, _ID = "__file", "__block", "__id"
+
+
+@dataclass(frozen=True)
+class SparkRun:
+    """How to run: on which master (None: the active session, else ``local[*]``) or in
+    which SparkSession, how many findings to list per rule, where to write them all."""
+
+    master: str | None = None
+    session: Any = None
+    max_findings: int = DEFAULT_LISTED
+    findings_out: str | None = None
+
+
+def validate_spark(
+    path: str | Path,
+    settings: Settings | None = None,
+    options: ReadOptions | None = None,
+    run: SparkRun | None = None,
+) -> Report:
+    """Check one file, folder or glob (all of one format and header) with Spark; the report
+    lists the first ``run.max_findings`` findings of each rule and counts all of them."""
+    run = run or SparkRun()
+    options = options or ReadOptions()
+    name = str(path)
+    local = Path(name)
+    settings = settings or load_settings(data_path=local if local.exists() else None)
+    spark = spark_session(run.master, run.session)
+    try:
+        return _validate(spark, name, settings, options, run)
+    except ToolkitError:
+        raise
+    except Exception as exc:  # a worker's error comes back wrapped in Spark's
+        raise _translated(exc) from None
+
+
+def _validate(
+    spark: Any, name: str, settings: Settings, options: ReadOptions, run: SparkRun
+) -> Report:
+    from pyspark import StorageLevel
+
+    from toolkit.checker import header_only
+    from toolkit.rules import all_rules
+    from toolkit.rules.rows import SHAPE
+
+    ctx = Context.of(settings)
+    kind = _kind(spark, name)
+    parsed, layout, ctx = _parsed(spark, name, kind, ctx, options)
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
+    rows = parsed.count()
+    rules = tuple(r for r in all_rules(ctx.contract) if ctx.settings.enabled(r.id))
+    order = tuple(spec.id for spec in ctx.contract.rules)
+    disabled = tuple(s.id for s in ctx.contract.rules if not ctx.settings.enabled(s.id))
+    base = Report(
+        file=name,
+        rows=rows,
+        rule_order=order,
+        disabled=disabled,
+        located_by=ctx.located_by,
+        mapping=layout.mapping.said if layout.mapping is not None else None,
+    )
+    if rows == 0:
+        parsed.unpersist()
+        found = (header_only(),) if ctx.settings.enabled(SHAPE) else ()
+        return replace(base, findings=found)
+    findings = _findings(spark, parsed, ctx, layout, rules, rows).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    try:
+        if run.findings_out is not None:
+            _write_all(spark, findings, run.findings_out)
+        return replace(base, **_listed(findings, ctx, run.max_findings))
+    finally:
+        findings.unpersist()
+        parsed.unpersist()
+
+
+def _kind(spark: Any, name: str) -> str:
+    """The one format of the files *name* stands for (by suffix, a .gz looked past)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", name) is None and Path(name).is_file():
+        files = [name]
+    else:
+        reader = spark.read.option("recursiveFileLookup", "true")
+        files = reader.format("binaryFile").load(name).select("path").inputFiles()
+    kinds = set()
+    for file in files:
+        suffixes = [s.lower() for s in Path(file.split("?")[0]).suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            suffixes.pop()
+        kind = SUFFIXES.get(suffixes[-1]) if suffixes else None
+        if kind is None or kind == "xlsx":
+            raise InputError(f"{file}: the spark engine reads CSV, TSV, JSON Lines and Parquet")
+        kinds.add(kind)
+    if not kinds:
+        raise InputError(f"{name}: no input files")
+    if len(kinds) > 1:
+        raise InputError(f"{name}: files of several formats ({', '.join(sorted(kinds))})")
+    return kinds.pop()
+
+
+def _parsed(
+    spark: Any, name: str, kind: str, ctx: Context, options: ReadOptions
+) -> tuple[Any, Layout, Context]:
+    """The file's rows as Spark rows of the contract's columns (text), LINE and CELLS; the
+    Layout the parts were read by; the context of the file's mapping."""
+    if kind == "parquet":
+        return _parsed_parquet(spark, name, ctx)
+    from pyspark.sql import functions as F
+
+    lines = (
+        spark.read.option("recursiveFileLookup", "true")
+        .text(name)
+        .select(
+            "value",
+            F.col("_metadata.file_path").alias(_FILE),
+            F.col("_metadata.file_block_start").alias(_BLOCK),
+            F.monotonically_increasing_id().alias(_ID),
+        )
+    )
+    quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
+    blocks = (
+        lines.groupBy(_FILE, _BLOCK)
+        .agg(
+            F.count(F.lit(1)).alias("n"),
+            F.min(_ID).alias("first"),
+            F.max(quotes % 2).alias("odd"),
+        )
+        .collect()
+    )
+    if not blocks:
+        raise InputError(f"{name}: file is empty (expected a header row)")
+    starts = _block_starts(blocks)
+    first = min(starts, key=lambda block: (block[0], block[1]))  # the first file's line 1
+    sample = [
+        r.value
+        for r in lines.where((F.col(_FILE) == first[0]) & (F.col(_BLOCK) == first[1]))
+        .orderBy(_ID)
+        .limit(2 if kind != "jsonl" else 1000)
+        .collect()
+    ]
+    layout, ctx = _layout(name, kind, ctx, options, sample)
+    _same_headers(lines, starts, layout, kind)
+    whole = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
+    schema = _spark_schema(parsed_schema(layout.columns))
+    if whole or options.encoding not in (None, "utf-8", "utf8", "UTF-8"):
+        files = spark.read.option("recursiveFileLookup", "true").format("binaryFile").load(name)
+
+        def parse_whole(batches: Iterator[Any]) -> Iterator[Any]:
+            for batch in batches:
+                for data in batch.column("content").to_pylist():
+                    yield from _batches(parse_file(layout, data), schema)
+
+        return files.select("content").mapInArrow(parse_whole, schema), layout, ctx
+
+    def parse(batches: Iterator[Any]) -> Iterator[Any]:
+        frame = _frame(batches)
+        if frame is None:
+            return
+        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
+            line, first_id = starts[(file, block)]
+            start = line + int(part.get_column(_ID)[0]) - first_id
+            lines_of = part.get_column("value").to_list()
+            yield from _batches(parse_lines(layout, lines_of, start), schema)
+
+    return lines.mapInArrow(parse, schema), layout, ctx
+
+
+def _block_starts(blocks: list[Any]) -> dict[tuple[str, int], tuple[int, int]]:
+    """(file, block start) -> (its first line's number, its first row's id): the lines of
+    a file's blocks, in the order of the blocks in the file, numbered from 1."""
+    starts: dict[tuple[str, int], tuple[int, int]] = {}
+    by_file: dict[str, list[Any]] = {}
+    for block in blocks:
+        by_file.setdefault(block[_FILE], []).append(block)
+    for file, its in by_file.items():
+        line = 1
+        for block in sorted(its, key=lambda b: b[_BLOCK]):
+            starts[(file, block[_BLOCK])] = (line, block.first)
+            line += block.n
+    return starts
+
+
+def _layout(
+    name: str, kind: str, ctx: Context, options: ReadOptions, sample: list[str]
+) -> tuple[Layout, Context]:
+    """The Layout read off the first file's first lines, and the context of its mapping;
+    InputError as the default engine raises it (a bad header, missing columns)."""
+    from toolkit.mapping import hxl_row
+
+    data = "\n".join(sample).encode("utf-8")
+    table = parse_table(Path(name), data, options, Path(f"part.{kind}"))
+    layout = Layout(
+        name=name,
+        kind=kind,
+        options=options,
+        header=sample[0].encode("utf-8"),
+        width=table.width,
+        columns=ctx.contract.names,
+        hxl=kind != "jsonl" and hxl_row(table) is not None,
+    )
+    return _mapped_layout(layout, table, ctx)
+
+
+def _mapped_layout(layout: Layout, table: Table, ctx: Context) -> tuple[Layout, Context]:
+    """*layout* with the mapping of *table* (a sample of the file), and the context that
+    goes with it; InputError, as the default engine raises it, for missing columns."""
+    from toolkit.checker import mapped_with
+    from toolkit.prepare import prepare
+
+    mapped_table, ctx, mapping = mapped_with(table, ctx)
+    prepare(replace(mapped_table, frame=mapped_table.frame.head(0)), ctx)
+    return replace(layout, mapping=mapping), ctx
+
+
+def _same_headers(
+    lines: Any, starts: dict[tuple[str, int], tuple[int, int]], layout: Layout, kind: str
+) -> None:
+    """InputError unless every file of a folder or glob has the first file's header."""
+    if kind == "jsonl":
+        return
+    from pyspark.sql import functions as F
+
+    firsts = [first_id for (_, _), (line, first_id) in starts.items() if line == 1]
+    if len(firsts) < 2:
+        return
+    header = layout.header.decode("utf-8")
+    heads = lines.where(F.col(_ID).isin(firsts)).select(_FILE, "value").collect()
+    for row in heads:
+        if row.value != header:
+            raise InputError(
+                f"{row[_FILE]}: line 1: its header differs from the other files' "
+                "(the spark engine reads the files of a folder or glob as one dataset)"
+            )
+
+
+def _parsed_parquet(spark: Any, name: str, ctx: Context) -> tuple[Any, Layout, Context]:
+    """Parquet records as text rows, numbered by their place in the file."""
+    from pyspark.sql import functions as F
+
+    from toolkit.readers.table import check_header
+
+    records = spark.read.option("recursiveFileLookup", "true").parquet(name)
+    header = check_header(name, list(records.columns))
+    empty = pl.DataFrame(
+        schema={**dict.fromkeys(header, pl.String), LINE: pl.Int64, CELLS: pl.Int32}
+    )
+    table = Table(Path(name), header, empty, located_by="record")
+    layout = Layout(name, "parquet", ReadOptions(), b"", len(header), ctx.contract.names)
+    layout, ctx = _mapped_layout(layout, table, ctx)
+    numbered = records.select(
+        "*",
+        F.col("_metadata.file_path").alias(_FILE),
+        F.col("_metadata.file_block_start").alias(_BLOCK),
+        F.monotonically_increasing_id().alias(_ID),
+    )
+    blocks = numbered.groupBy(_FILE, _BLOCK).agg(
+        F.count(F.lit(1)).alias("n"), F.min(_ID).alias("first"), F.lit(0).alias("odd")
+    )
+    starts = _block_starts(blocks.collect())
+    schema = _spark_schema(parsed_schema(layout.columns))
+
+    def parse(batches: Iterator[Any]) -> Iterator[Any]:
+        frame = _frame(batches)
+        if frame is None:
+            return
+        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
+            record, first_id = starts[(file, block)]
+            start = record + int(part.get_column(_ID)[0]) - first_id
+            yield from _batches(parse_records(layout, part.select(header), start), schema)
+
+    return numbered.mapInArrow(parse, schema), layout, ctx
+
+
+def _findings(
+    spark: Any, parsed: Any, ctx: Context, layout: Layout, rules: tuple[Any, ...], rows: int
+) -> Any:
+    """Every finding, as Spark rows of FINDINGS_SCHEMA: the rules checked on parts, one
+    pass per column whose rows a rule judges together (the rows grouped by that column)."""
+    from pyspark.sql import functions as F
+
+    parts = max(spark.sparkContext.defaultParallelism, rows // ROWS_PER_PART + 1)
+    schema = _spark_schema(FINDINGS_SCHEMA)
+    located_by = ctx.located_by
+    found = None
+    for column, ids in part_rules(rules).items():
+        if column is None:
+            key = F.col(LINE)
+        else:
+            value = F.regexp_replace(F.col(column), r"(?U)^\s+|\s+$", "")
+            line = F.concat(F.lit("\u0000"), F.col(LINE).cast("string"))
+            key = F.when(value.isNotNull() & (value != ""), value).otherwise(line)
+
+        def check(batches: Iterator[Any], ids: tuple[str, ...] = ids) -> Iterator[Any]:
+            frame = _frame(batches)
+            if frame is not None:
+                yield from _batches(check_part(ctx, layout, located_by, frame, ids), schema)
+
+        pass_ = parsed.repartition(parts, key).sortWithinPartitions(LINE).mapInArrow(check, schema)
+        found = pass_ if found is None else found.unionByName(pass_)
+    assert found is not None
+    return found
+
+
+def _listed(findings: Any, ctx: Context, limit: int) -> dict[str, Any]:
+    """The report's listed findings (the first *limit* of each rule, in report order) and
+    exact counts (Report fields)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    ranks = {spec.id: i for i, spec in enumerate(ctx.contract.rules)}
+    columns = {name: i for i, name in enumerate(ctx.contract.names)}
+    ranked = findings.withColumns(
+        {
+            "__rank": F.coalesce(_lookup("rule", ranks), F.lit(len(ranks))),
+            "__column": F.coalesce(_lookup("column", columns), F.lit(-1)),
+        }
+    )
+    order = ("line", "__rank", "__column", "value", "message")
+    first = Window.partitionBy("rule").orderBy(*order)
+    listed = (
+        ranked.withColumn("__n", F.row_number().over(first))
+        .where(F.col("__n") <= limit)
+        .select(*FINDING_FIELDS, COUNTRY, *order[1:3])
+    )
+    frame = _polars(listed.collect(), (*FINDING_FIELDS, COUNTRY, "__rank", "__column"))
+    frame = frame.sort("line", "__rank", "__column", "value", "message", nulls_last=False)
+    counts = {
+        (r.rule, r.severity): r["count"]
+        for r in findings.groupBy("rule", "severity").count().collect()
+    }
+    countries = findings.groupBy(COUNTRY).count().collect()
+    by_country = {r[COUNTRY]: r["count"] for r in countries}
+    by_country = dict(
+        sorted(by_country.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))
+    )
+    in_group = Window.partitionBy(*GROUP_KEY).orderBy("line")
+    groups = (
+        ranked.withColumn("__n", F.row_number().over(in_group))
+        .groupBy(*GROUP_KEY)
+        .agg(
+            F.count(F.lit(1)).alias("count"),
+            F.sort_array(F.collect_list(F.when(F.col("__n") <= GROUP_LINES, F.col("line")))).alias(
+                "lines"
+            ),
+            F.min(F.struct("line", "__rank", "__column")).alias("__first"),
+        )
+        .collect()
+    )
+    groups.sort(key=lambda g: tuple(g["__first"]))
+    group_frame = pl.DataFrame(
+        [(*(g[k] for k in GROUP_KEY), g["count"], list(g["lines"])) for g in groups],
+        schema={
+            **dict.fromkeys(GROUP_KEY, pl.String),
+            "count": pl.UInt32,
+            "lines": pl.List(pl.Int64),
+        },
+        orient="row",
+    )
+    return {
+        "findings": Findings(frame.drop("__rank", "__column")),
+        "totals": Tally(counts, group_frame, by_country),
+        "max_findings": limit,
+    }
+
+
+def _lookup(column: str, codes: dict[str, int]) -> Any:
+    from pyspark.sql import functions as F
+
+    expr = None
+    for key, code in codes.items():
+        expr = (
+            F.when(F.col(column) == key, F.lit(code))
+            if expr is None
+            else expr.when(F.col(column) == key, F.lit(code))
+        )
+    return expr
+
+
+def _write_all(spark: Any, findings: Any, target: str) -> None:
+    """Every finding written as Parquet to *target*, atomically: written beside it, then
+    renamed (the folder appears whole or not at all)."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    final = jvm.org.apache.hadoop.fs.Path(target)
+    fs = final.getFileSystem(conf)
+    temporary = f"{target.rstrip('/')}.tmp-{uuid.uuid4().hex}"
+    findings.select(*FINDING_FIELDS, COUNTRY).orderBy("line").write.parquet(temporary)
+    if fs.exists(final):
+        fs.delete(final, True)
+    if not fs.rename(jvm.org.apache.hadoop.fs.Path(temporary), final):
+        raise ToolkitError(f"{target}: could not move the findings into place")
+
+
+def _frame(batches: Iterator[Any]) -> pl.DataFrame | None:
+    """A part's Arrow batches as one polars frame (None: an empty part)."""
+    import pyarrow as pa
+
+    got = list(batches)
+    if not got or not any(b.num_rows for b in got):
+        return None
+    frame = pl.from_arrow(pa.Table.from_batches(got))
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _batches(frame: pl.DataFrame, schema: Any) -> Iterator[Any]:
+    """A polars frame as Arrow batches of the Spark *schema*'s Arrow types."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    if frame.is_empty():
+        return
+    table = frame.select(schema.fieldNames()).to_arrow()
+    yield from table.cast(to_arrow_schema(schema)).to_batches()
+
+
+def _spark_schema(columns: dict[str, pl.DataType]) -> Any:
+    from pyspark.sql import types as T
+
+    kinds = {pl.String(): T.StringType(), pl.Int64(): T.LongType(), pl.Int32(): T.IntegerType()}
+    return T.StructType([T.StructField(name, kinds[kind], True) for name, kind in columns.items()])
+
+
+def _polars(rows: list[Any], columns: tuple[str, ...]) -> pl.DataFrame:
+    schema = {**FINDINGS_SCHEMA, "__rank": pl.Int64(), "__column": pl.Int64()}
+    return pl.DataFrame(
+        [tuple(row[c] for c in columns) for row in rows],
+        schema={c: schema[c] for c in columns},
+        orient="row",
+    )
+
+
+_RAISED = re.compile(r"toolkit\.errors\.(\w+): (.+)")
+
+
+def _translated(exc: Exception) -> ToolkitError:
+    """A worker's ToolkitError (or InputError, ...) as it was raised; anything else as a
+    ToolkitError naming what Spark said."""
+    from toolkit import errors
+
+    found = _RAISED.findall(str(exc))
+    if found:
+        kind, message = found[-1]
+        error = getattr(errors, kind, ToolkitError)
+        return error(message.strip())
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ToolkitError(f"spark: {first}")

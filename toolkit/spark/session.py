@@ -1,0 +1,43 @@
+"""The Spark session the engine runs in: the caller's, the active one, or a new one."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from toolkit.errors import ToolkitError
+
+INSTALL = "install it with: pip install 'event-toolkit[spark]'"
+
+
+def require_spark() -> None:
+    """ToolkitError with the install line when pyspark is missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise ToolkitError(f"--engine spark needs pyspark: {INSTALL}") from None
+
+
+def session(master: str | None = None, given: Any = None) -> Any:
+    """*given* (a SparkSession) if any; else the active session when no *master* is asked
+    for; else a session on *master* (default ``local[*]``: every core of this machine),
+    whose Python workers run this interpreter."""
+    require_spark()
+    from pyspark.sql import SparkSession
+
+    if given is not None:
+        return given
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (
+        SparkSession.builder.appName("event-toolkit")
+        .master(master or "local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
