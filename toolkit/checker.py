@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from toolkit.mapping import Mapping
-
     from toolkit.progress import Say
+    from toolkit.spark.engine import SparkRun
 
 from toolkit.config import Settings, load_settings
 from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
@@ -37,6 +37,7 @@ def validate(
     data_docs: str | Path | DataDocs | None = None,
     options: ReadOptions | None = None,
     progress: Say | None = None,
+    spark: SparkRun | None = None,
 ) -> Report:
     """Check one input file (CSV, TSV, JSON Lines, Parquet, xlsx; ``-``: stdin) against every
     enabled rule. Raises ToolkitError when unusable. *options* say how to read it.
@@ -48,7 +49,13 @@ def validate(
     only), write GX Data Docs of the run there; pass one DataDocs to several calls and
     publish() it to get one site for all of them. *progress*, if given, is called with
     each phase as it starts ("reading", "checking rules", "explaining findings").
+
+    *engine* "spark" (the ``spark`` extra) checks *path* (a file, folder, glob or URL that
+    Spark reads) with Spark, as *spark* says (toolkit.spark.engine.SparkRun: master or
+    session, findings listed per rule, where to write them all).
     """
+    if engine == "spark":
+        return _with_spark(path, settings, changed_since, data_docs, options, spark)
     path = Path(path)
     say = progress or _silent
     settings = settings or load_settings(data_path=path)
@@ -64,6 +71,22 @@ def validate(
         if changed_since is None:
             return _check_table(table, ctx, engine, run, say=say)
         return _changed(table, ctx, engine, run, changed_since, options, say)
+
+
+def _with_spark(
+    path: str | Path,
+    settings: Settings | None,
+    changed_since: str | None,
+    data_docs: str | Path | DataDocs | None,
+    options: ReadOptions | None,
+    spark: SparkRun | None,
+) -> Report:
+    for option, value in (("changed_since", changed_since), ("data_docs", data_docs)):
+        if value is not None:
+            raise ConfigError(f"{option} is not available with the spark engine")
+    from toolkit.spark.engine import validate_spark
+
+    return validate_spark(str(path), settings, options, spark)
 
 
 def _changed(

@@ -143,7 +143,7 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command(cls=_Command, name="validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -183,7 +183,18 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
     "--engine",
     default="pandera",
     show_default=True,
-    help="pandera, gx (Great Expectations: the gx extra) or both (exit 2 unless they agree).",
+    help="pandera, gx (Great Expectations: the gx extra), both (exit 2 unless they agree) or "
+    "spark (the spark extra: files past one machine; paths, folders, globs, s3a://, hdfs://).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="With --engine spark: the Spark master (default: local[*], or the active session).",
+)
+@click.option(
+    "--findings-out",
+    metavar="PATH",
+    help="With --engine spark: write every finding to PATH as Parquet (atomically).",
 )
 @click.option(
     "--data-docs",
@@ -251,7 +262,7 @@ def _rule_severity(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def validate_command(
-    files: tuple[Path, ...],
+    files: tuple[str, ...],
     fmt: str,
     output: Path | None,
     config: Path | None,
@@ -261,6 +272,8 @@ def validate_command(
     gazetteer: tuple[Path, ...],
     rules: tuple[str, ...],
     engine: str,
+    spark_master: str | None,
+    findings_out: str | None,
     data_docs: Path | None,
     color: bool | None,
     fail_on: str,
@@ -295,20 +308,27 @@ def validate_command(
         encoding=encoding,
         sheet=sheet,
     )
-    folders = [p for p in files if str(p) != "-" and is_dir(p)]
+    spark = _spark_run(engine, files, spark_master, findings_out, max_findings, fix_path)
+    paths = tuple(Path(f) for f in files)
+    folders = [p for p in paths if str(p) != "-" and spark is None and is_dir(p)]
     skip = [
         path
         for folder in folders
         for path in load_settings(data_path=folder, config_path=config).gazetteer
     ]
-    files = _expand(files, exclude, (*gazetteer, *skip))
+    inputs: tuple[str | Path, ...]
+    if spark is not None:  # and globs and URLs, listed by Spark (s3a://b/k: Path says s3a:/b/k)
+        inputs = _spark_inputs(files, exclude, (*gazetteer, *skip), spark)
+    else:
+        inputs = _expand(paths, exclude, (*gazetteer, *skip))
+    paths = tuple(Path(f) for f in inputs)
     if output is not None:
-        _refuse_overwriting_inputs(output, (*files, *gazetteer, *([config] if config else [])))
+        _refuse_overwriting_inputs(output, (*paths, *gazetteer, *([config] if config else [])))
     if fix_path is not None:
-        if len(files) != 1 or str(files[0]) == "-":
+        if len(paths) != 1 or str(paths[0]) == "-":
             raise ConfigError("--fix writes the copy of one input file: give exactly one file")
-        inputs = (*files, *gazetteer, *([config] if config else []))
-        _refuse_overwriting_inputs(fix_path, inputs, "--fix")
+        ours = (*paths, *gazetteer, *([config] if config else []))
+        _refuse_overwriting_inputs(fix_path, ours, "--fix")
         if output is not None and _resolved(output) == _resolved(fix_path):
             raise ConfigError(f"{fix_path}: --fix and --output name the same file")
     overrides: dict[str, Any] = {
@@ -324,13 +344,13 @@ def validate_command(
     if data_docs is not None:
         from toolkit.gx.docs import refuse_inputs_inside
 
-        refuse_inputs_inside(data_docs, (*files, *gazetteer, *([config] if config else [])))
+        refuse_inputs_inside(data_docs, (*paths, *gazetteer, *([config] if config else [])))
     reports: list[Report] = []
-    display = Display(len(files)) if wanted(sys.stderr, quiet) else None
+    display = Display(len(inputs)) if wanted(sys.stderr, quiet) else None
     with display or nullcontext():
         with suppress(_Unpublished):  # a file was unusable: the run failed, writes no site
-            _validate_all(files, reports, config, overrides, engine, changed_since, docs, read,
-                          display)  # fmt: skip
+            _validate_all(inputs, reports, config, overrides, engine, changed_since, docs, read,
+                          display, spark)  # fmt: skip
         if display is not None:
             display.say("writing the report")
         if earlier is not None:
@@ -343,11 +363,55 @@ def validate_command(
     else:
         write_atomic(output, text)
     if fix_path is not None and reports and reports[0].unusable is None:
-        _write_fix(fix_path, files[0], reports[0], config, overrides, read)
+        _write_fix(fix_path, paths[0], reports[0], config, overrides, read)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         append_text(Path(summary), render(shown, "markdown"))
     sys.exit(exit_code(reports, fail_on))
+
+
+def _spark_inputs(
+    given: tuple[str, ...], exclude: tuple[str, ...], skip: tuple[Path, ...], run: Any
+) -> tuple[str | Path, ...]:
+    """The files of each path for the Spark engine: a local file or folder as for the
+    default engine, anything else (a glob, a URL) as Spark lists it."""
+    from toolkit.spark.engine import input_files
+
+    found: list[str | Path] = []
+    for text in given:
+        local = Path(text)
+        if local.exists():
+            found += _expand((local,), exclude, skip)
+        else:
+            found += input_files(text, run)
+    return tuple(found)
+
+
+def _spark_run(
+    engine: str,
+    files: tuple[str, ...],
+    master: str | None,
+    findings_out: str | None,
+    max_findings: int | None,
+    fix_path: Path | None,
+) -> Any:
+    """The SparkRun of ``--engine spark`` (None for another engine); ConfigError for the
+    Spark options without it, and for what the Spark engine does not do."""
+    if engine != "spark":
+        for option, value in (("--spark-master", master), ("--findings-out", findings_out)):
+            if value is not None:
+                raise ConfigError(f"{option} goes with --engine spark")
+        return None
+    if fix_path is not None:
+        raise ConfigError("--fix reads the file with the default engine: drop --engine spark")
+    if "-" in files:
+        raise ConfigError("--engine spark reads paths, not stdin")
+    if findings_out is not None and len(files) != 1:
+        raise ConfigError("--findings-out writes the findings of one input: give exactly one")
+    from toolkit.spark.engine import DEFAULT_LISTED, SparkRun
+
+    listed = DEFAULT_LISTED if max_findings is None else max_findings
+    return SparkRun(master=master, max_findings=listed, findings_out=findings_out)
 
 
 def _write_fix(
@@ -375,7 +439,7 @@ class _Unpublished(Exception):
 
 
 def _validate_all(
-    files: tuple[Path, ...],
+    files: tuple[str | Path, ...],
     reports: list[Report],
     config: Path | None,
     overrides: dict[str, Any],
@@ -384,6 +448,7 @@ def _validate_all(
     docs: Any,
     read: Any,
     display: Any = None,
+    spark: Any = None,
 ) -> None:
     """Validate each file into *reports*; an unusable file, when there are several, is
     reported as such (and on stderr) and the others are still checked. Data Docs are
@@ -395,7 +460,7 @@ def _validate_all(
 
     with docs.publishing() if docs is not None else nullcontext():
         for path in files:
-            settings = load_settings(data_path=path, config_path=config, overrides=overrides)
+            settings = load_settings(data_path=Path(path), config_path=config, overrides=overrides)
             if display is not None:
                 display.file("<stdin>" if str(path) == "-" else str(path))
             try:
@@ -407,6 +472,7 @@ def _validate_all(
                     data_docs=docs,
                     options=read,
                     progress=display.say if display is not None else None,
+                    spark=spark,
                 )
             except InputError as exc:
                 if len(files) == 1:

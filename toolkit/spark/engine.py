@@ -74,8 +74,14 @@ def validate_spark(
     local = Path(name)
     settings = settings or load_settings(data_path=local if local.exists() else None)
     spark = spark_session(run.master, run.session)
+    files = [name] if local.is_file() else input_files(name, run)
+    if len(files) != 1:
+        raise InputError(
+            f"{name}: {len(files)} input files: check them one by one (validate --engine"
+            " spark does, one report each)"
+        )
     try:
-        return _validate(spark, name, settings, options, run)
+        return _validate(spark, files[0] if not local.is_file() else name, settings, options, run)
     except ToolkitError:
         raise
     except Exception as exc:  # a worker's error comes back wrapped in Spark's
@@ -92,7 +98,7 @@ def _validate(
     from toolkit.rules.rows import SHAPE
 
     ctx = Context.of(settings)
-    kind = _kind(spark, name)
+    kind = _kind(name)
     parsed, layout, ctx = _parsed(spark, name, kind, ctx, options)
     parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
     rows = parsed.count()
@@ -123,27 +129,40 @@ def _validate(
         parsed.unpersist()
 
 
-def _kind(spark: Any, name: str) -> str:
-    """The one format of the files *name* stands for (by suffix, a .gz looked past)."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", name) is None and Path(name).is_file():
-        files = [name]
-    else:
-        reader = spark.read.option("recursiveFileLookup", "true")
-        files = reader.format("binaryFile").load(name).select("path").inputFiles()
-    kinds = set()
-    for file in files:
-        suffixes = [s.lower() for s in Path(file.split("?")[0]).suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            suffixes.pop()
-        kind = SUFFIXES.get(suffixes[-1]) if suffixes else None
-        if kind is None or kind == "xlsx":
-            raise InputError(f"{file}: the spark engine reads CSV, TSV, JSON Lines and Parquet")
-        kinds.add(kind)
-    if not kinds:
-        raise InputError(f"{name}: no input files")
-    if len(kinds) > 1:
-        raise InputError(f"{name}: files of several formats ({', '.join(sorted(kinds))})")
-    return kinds.pop()
+def input_files(name: str, run: SparkRun | None = None) -> list[str]:
+    """The input files a path stands for, as Spark lists them (a folder's, a glob's, by
+    URL: s3a://, hdfs://), sorted; hidden files and non-input suffixes left out."""
+    from toolkit.readers import is_input
+
+    run = run or SparkRun()
+    spark = spark_session(run.master, run.session)
+    try:
+        reader = spark.read.option("recursiveFileLookup", "true").format("binaryFile")
+        listed = reader.load(name).select("path").inputFiles()
+    except Exception as exc:
+        raise _translated(exc) from None
+    files = sorted(
+        f for f in listed if is_input(Path(_local(f))) and not Path(_local(f)).name.startswith(".")
+    )
+    if not files:
+        raise InputError(f"{name}: no input files (.csv, .tsv, .jsonl, .parquet)")
+    return files
+
+
+def _local(url: str) -> str:
+    """The path part of a file URL (file:/tmp/x.csv -> /tmp/x.csv)."""
+    return re.sub(r"^file:(//)?", "", url.split("?")[0])
+
+
+def _kind(name: str) -> str:
+    """The format of one file, by its suffix (.gz looked past)."""
+    suffixes = [s.lower() for s in Path(_local(name)).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    kind = SUFFIXES.get(suffixes[-1]) if suffixes else None
+    if kind is None or kind == "xlsx":
+        raise InputError(f"{name}: the spark engine reads CSV, TSV, JSON Lines and Parquet")
+    return kind
 
 
 def _parsed(
@@ -155,15 +174,11 @@ def _parsed(
         return _parsed_parquet(spark, name, ctx)
     from pyspark.sql import functions as F
 
-    lines = (
-        spark.read.option("recursiveFileLookup", "true")
-        .text(name)
-        .select(
-            "value",
-            F.col("_metadata.file_path").alias(_FILE),
-            F.col("_metadata.file_block_start").alias(_BLOCK),
-            F.monotonically_increasing_id().alias(_ID),
-        )
+    lines = spark.read.text(name).select(
+        "value",
+        F.col("_metadata.file_path").alias(_FILE),
+        F.col("_metadata.file_block_start").alias(_BLOCK),
+        F.monotonically_increasing_id().alias(_ID),
     )
     quotes = F.length("value") - F.length(F.regexp_replace("value", '"', ""))
     blocks = (
@@ -187,11 +202,10 @@ def _parsed(
         .collect()
     ]
     layout, ctx = _layout(name, kind, ctx, options, sample)
-    _same_headers(lines, starts, layout, kind)
     whole = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
     schema = _spark_schema(parsed_schema(layout.columns))
     if whole or options.encoding not in (None, "utf-8", "utf8", "UTF-8"):
-        files = spark.read.option("recursiveFileLookup", "true").format("binaryFile").load(name)
+        files = spark.read.format("binaryFile").load(name)
 
         def parse_whole(batches: Iterator[Any]) -> Iterator[Any]:
             for batch in batches:
@@ -260,34 +274,13 @@ def _mapped_layout(layout: Layout, table: Table, ctx: Context) -> tuple[Layout, 
     return replace(layout, mapping=mapping), ctx
 
 
-def _same_headers(
-    lines: Any, starts: dict[tuple[str, int], tuple[int, int]], layout: Layout, kind: str
-) -> None:
-    """InputError unless every file of a folder or glob has the first file's header."""
-    if kind == "jsonl":
-        return
-    from pyspark.sql import functions as F
-
-    firsts = [first_id for (_, _), (line, first_id) in starts.items() if line == 1]
-    if len(firsts) < 2:
-        return
-    header = layout.header.decode("utf-8")
-    heads = lines.where(F.col(_ID).isin(firsts)).select(_FILE, "value").collect()
-    for row in heads:
-        if row.value != header:
-            raise InputError(
-                f"{row[_FILE]}: line 1: its header differs from the other files' "
-                "(the spark engine reads the files of a folder or glob as one dataset)"
-            )
-
-
 def _parsed_parquet(spark: Any, name: str, ctx: Context) -> tuple[Any, Layout, Context]:
     """Parquet records as text rows, numbered by their place in the file."""
     from pyspark.sql import functions as F
 
     from toolkit.readers.table import check_header
 
-    records = spark.read.option("recursiveFileLookup", "true").parquet(name)
+    records = spark.read.parquet(name)
     header = check_header(name, list(records.columns))
     empty = pl.DataFrame(
         schema={**dict.fromkeys(header, pl.String), LINE: pl.Int64, CELLS: pl.Int32}
