@@ -193,16 +193,19 @@ def _parsed(
     if not blocks:
         raise InputError(f"{name}: file is empty (expected a header row)")
     starts = _block_starts(blocks)
-    first = min(starts, key=lambda block: (block[0], block[1]))  # the first file's line 1
+    first = min(starts, key=lambda block: (block[0], block[1]))  # the file's line 1
+    whole = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
+    # the header, and line 2 for an HXL hashtag row (unless a record may span it); the
+    # first lines of JSON Lines, for their keys
+    head = 1000 if kind == "jsonl" else 1 if whole else 2
     sample = [
         r.value
         for r in lines.where((F.col(_FILE) == first[0]) & (F.col(_BLOCK) == first[1]))
         .orderBy(_ID)
-        .limit(2 if kind != "jsonl" else 1000)
+        .limit(head)
         .collect()
     ]
     layout, ctx = _layout(name, kind, ctx, options, sample)
-    whole = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
     schema = _spark_schema(parsed_schema(layout.columns))
     if whole or options.encoding not in (None, "utf-8", "utf8", "UTF-8"):
         files = spark.read.format("binaryFile").load(name)

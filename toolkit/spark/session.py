@@ -31,10 +31,11 @@ def session(master: str | None = None, given: Any = None) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # what local workers run
     spark = (
         SparkSession.builder.appName("event-toolkit")
         .master(master or "local[*]")
+        .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
