@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-
-# the spark extra: without it this module fails to import (an error, never a skip)
-import pyspark  # noqa: F401
 import pytest
 
 from tests.conftest import REAL, ROOT, csv_text, rows
@@ -38,7 +35,8 @@ BROKEN = sorted(p for p in SYNTHETIC.glob("*.csv") if p.stem != "valid")
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     """One local session for the module, with file blocks of 2 KiB: a fixture of a few
-    KiB is read in several parts, as a large file is."""
+    KiB is read in several parts, as a large file is. Without the spark extra every test
+    here errors (never a skip): ``pytest -m spark`` runs where it is installed."""
     from pyspark.sql import SparkSession
 
     monkey = pytest.MonkeyPatch()
