@@ -47,6 +47,10 @@ from toolkit.tally import GROUP_KEY, GROUP_LINES, Tally
 DEFAULT_LISTED = 1000  # findings listed per rule unless max_findings says otherwise
 ROWS_PER_PART = 250_000  # rows a worker checks at a time (at least one part per core)
 _FILE, _BLOCK, _ID = "__file", "__block", "__id"
+# what the record id pass sends (record_id.unique reads the id; a finding names the event
+# and the country): not the whole row, which the event pass sends
+_RECORD_PASS = ("record_id", "event_id", "country", LINE, CELLS)
+_RECORD_RULES = ("record_id.unique",)
 
 
 @dataclass(frozen=True)
@@ -339,7 +343,8 @@ def _findings(
             if frame is not None:
                 yield from _batches(check_part(ctx, layout, located_by, frame, ids), schema)
 
-        pass_ = parsed.repartition(parts, key).sortWithinPartitions(LINE).mapInArrow(check, schema)
+        rows_of = parsed.select(*_RECORD_PASS) if ids == _RECORD_RULES else parsed
+        pass_ = rows_of.repartition(parts, key).sortWithinPartitions(LINE).mapInArrow(check, schema)
         found = pass_ if found is None else found.unionByName(pass_)
     assert found is not None
     return found

@@ -138,10 +138,11 @@ def check_part(
         for rule, severity in ctx.settings.severities.items()
     }
     part = replace(ctx, settings=replace(ctx.settings, severities=severities), shared={})
+    missing = [c for c in layout.columns if c not in frame.columns]  # not sent: not read
     table = Table(
         Path(layout.name),
         layout.columns,
-        frame.sort(LINE),
+        frame.with_columns(pl.lit(None, pl.String).alias(c) for c in missing).sort(LINE),
         located_by=located_by,
         width=layout.width,
     )
@@ -158,14 +159,14 @@ def check_part(
 
 def part_rules(rules: tuple[Rule, ...]) -> dict[str | None, tuple[str, ...]]:
     """The enabled rules' ids by the column whose rows they judge together (None: rows on
-    their own, checked in any part, so with the first group)."""
+    their own, checked in any part, so with the largest group: the event rules')."""
     groups: dict[str | None, list[str]] = {}
     for rule in rules:
         groups.setdefault(rule.together, []).append(rule.id)
     if None in groups and len(groups) > 1:
         loose = groups.pop(None)
-        first = next(iter(groups))
-        groups[first] = [*loose, *groups[first]]
+        largest = max(groups, key=lambda key: len(groups[key]))
+        groups[largest] = [*loose, *groups[largest]]
     return {key: tuple(ids) for key, ids in groups.items()}
 
 
