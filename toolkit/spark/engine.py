@@ -46,6 +46,7 @@ from toolkit.tally import GROUP_KEY, GROUP_LINES, Tally
 
 DEFAULT_LISTED = 1000  # findings listed per rule unless max_findings says otherwise
 ROWS_PER_PART = 250_000  # rows a worker checks at a time (at least one part per core)
+BATCH_ROWS = 10_000  # rows per Arrow batch handed back to Spark (the JVM's memory per batch)
 _FILE, _BLOCK, _ID = "__file", "__block", "__id"
 # what the record id pass sends (record_id.unique reads the id; a finding names the event
 # and the country): not the whole row, which the event pass sends
@@ -104,7 +105,7 @@ def _validate(
     ctx = Context.of(settings)
     kind = _kind(name)
     parsed, layout, ctx = _parsed(spark, name, kind, ctx, options)
-    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
+    parsed = parsed.persist(StorageLevel.DISK_ONLY)  # read by three jobs; memory stays flat
     rows = parsed.count()
     rules = tuple(r for r in all_rules(ctx.contract) if ctx.settings.enabled(r.id))
     order = tuple(spec.id for spec in ctx.contract.rules)
@@ -121,9 +122,7 @@ def _validate(
         parsed.unpersist()
         found = (header_only(),) if ctx.settings.enabled(SHAPE) else ()
         return replace(base, findings=found)
-    findings = _findings(spark, parsed, ctx, layout, rules, rows).persist(
-        StorageLevel.MEMORY_AND_DISK
-    )
+    findings = _findings(spark, parsed, ctx, layout, rules, rows).persist(StorageLevel.DISK_ONLY)
     try:
         if run.findings_out is not None:
             _write_all(spark, findings, run.findings_out)
@@ -459,7 +458,7 @@ def _batches(frame: pl.DataFrame, schema: Any) -> Iterator[Any]:
     if frame.is_empty():
         return
     table = frame.select(schema.fieldNames()).to_arrow()
-    yield from table.cast(to_arrow_schema(schema)).to_batches()
+    yield from table.cast(to_arrow_schema(schema)).to_batches(max_chunksize=BATCH_ROWS)
 
 
 def _spark_schema(columns: dict[str, pl.DataType]) -> Any:

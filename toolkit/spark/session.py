@@ -38,6 +38,9 @@ def session(master: str | None = None, given: Any = None) -> Any:
         .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        # parts of 32 MiB of text: a worker's polars frame of one part stays small
+        .config("spark.sql.files.maxPartitionBytes", str(32 << 20))
+        .config("spark.driver.memory", "2g")  # in local mode, also the workers' JVM
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
