@@ -5,12 +5,14 @@ file grows, and what a second core buys.
 
 Needs the spark extra and Java. Writes ``bench/out/spark_<rows>.csv`` if missing (the
 committed valid synthetic file's totals tiled to ROWS rows, fresh record and event ids,
-seeded), then runs ``validate FILE --engine spark --spark-master local[CORES] --format json``
-as a whole process per size, sampling every 0.2 s the resident memory of that process and
-all its children (the Spark JVM and its Python workers). Prints seconds, seconds per
-million rows, and peak memory (the driver's Python, the JVM, the workers) per size; then
-the same file of --speedup-rows rows on local[1] and local[2], and their ratio (target: at
-least 1.6). Always exits 0: it is a benchmark, not a test.
+seeded; each quote on one line, as exports write them: a file whose quoted cells span
+lines is parsed whole by one worker). Then runs, as a whole process per size,
+``validate FILE --engine spark --spark-master local[CORES] --format json``, sampling every
+0.2 s the resident memory of that process and all its children (the Spark JVM and its
+Python workers). Prints seconds, seconds per million rows and peak memory (the driver's
+Python, the JVM, the workers) per size; then the same file of --speedup-rows rows on
+local[1] and local[2], and their ratio (target: at least 1.6). Always exits 0: it is a
+benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def make(path: Path, rows: int, seed: int = 7) -> None:
     base = base.filter(pl.col("role") == "total")
     frame = base.sample(rows, with_replacement=True, seed=seed)
     ids = pl.format("s{}", pl.int_range(pl.len()))
-    frame = frame.with_columns(ids.alias("record_id"), ids.alias("event_id"))
+    one_line = pl.col("quote").str.replace_all(r"\s*\n\s*", " ")  # no cell spans lines
+    frame = frame.with_columns(ids.alias("record_id"), ids.alias("event_id"), one_line)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(path)
 

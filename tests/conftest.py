@@ -103,15 +103,24 @@ def one_line_error(result: Result) -> str:
 ENGINE: ContextVar[str] = ContextVar("ENGINE", default="pandera")
 
 
-@pytest.fixture(params=["pandera", pytest.param("gx", marks=pytest.mark.slow)])
+@pytest.fixture(
+    params=[
+        "pandera",
+        pytest.param("gx", marks=pytest.mark.slow),
+        pytest.param("spark", marks=pytest.mark.spark),
+    ]
+)
 def each_engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test once per engine: ``pytestmark = pytest.mark.usefixtures("each_engine")``
     in a module whose helper reads ENGINE. The GX runs are marked slow: the default run
     keeps GX's parity in tests/test_gx.py (every rule on generated data, the real
     extractions), CI runs these too (``pytest -m slow``). The dev extra installs GX, so a
-    missing GX fails here instead of skipping."""
+    missing GX fails here instead of skipping. The Spark runs are marked spark: CI runs
+    them where the spark extra and Java are (``pytest -m spark``), in a local session."""
     if request.param == "gx":
         import great_expectations  # noqa: F401  (fails loudly without the dev extra)
+    if request.param == "spark":
+        import pyspark  # noqa: F401  (fails loudly without the spark extra)
     token = ENGINE.set(request.param)
     try:
         yield request.param

@@ -21,7 +21,7 @@ from toolkit.rules.base import Context
 from toolkit.rules.events import Consistent
 from toolkit.rules.subtotals import OneTotal, PartsAddUp
 from toolkit.rules.values import UniqueRecordId
-from toolkit.spark.parts import Layout, parse_file, parse_lines, split_checked
+from toolkit.spark.parts import Layout, inside_quotes, parse_file, parse_lines, split_checked
 
 SYNTHETIC = ROOT / "fixtures" / "synthetic"
 BROKEN = sorted(p for p in SYNTHETIC.glob("*.csv") if p.stem != "valid")
@@ -97,3 +97,13 @@ def test_lines_of_a_part_keep_their_place_in_the_file() -> None:
     assert first.get_column("__line").to_list() == [2]
     assert parse_lines(layout, [header], first_line=1).is_empty()
     assert isinstance(first, pl.DataFrame)
+
+
+def test_which_lines_start_inside_a_quoted_cell() -> None:
+    """What the Spark engine splits a file with cells over several lines by: answer key by
+    hand (RFC 4180: an escaped quote is two quotes)."""
+    lines = pl.Series(['r1,"one', "two", 'three",x', 'r2,"say ""hi""",y', "", 'r3,"a', ""])
+    assert inside_quotes(lines, False).to_list() == [
+        False, True, True, False, False, False, True,
+    ]  # fmt: skip
+    assert inside_quotes(pl.Series(['end",x', "r4,y"]), True).to_list() == [True, False]

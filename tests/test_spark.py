@@ -109,11 +109,16 @@ def test_json_lines_and_parquet(spark: Any, tmp_path: Path) -> None:
 
 
 def test_cells_spanning_lines_and_blank_lines(spark: Any, tmp_path: Path) -> None:
-    """A quoted cell over three lines and blank lines: every record keeps its line."""
+    """Quoted cells over three lines, one over 60 lines and 5 KiB (more than a part of
+    the file: it carries over two parts' starts), and blank lines: every record keeps its
+    line, and the file is still read in parts."""
+    long = "\n".join(f'line {i} of a long quote, with ""quotes"" and, commas' for i in range(60))
     cells = [{"quote": "one\ntwo\nthree"}, {"count": "x"}, {}, {"count": "1,037"}] * 20
+    cells[41] = {"quote": long.replace('""', '"'), "count": "y"}
     text = csv_text(rows(*cells)).replace("\nr3,", "\n\n\nr3,")
     path = tmp_path / "spanning.csv"
     path.write_text(text, encoding="utf-8")
+    assert spark.read.text(str(path)).rdd.getNumPartitions() > 4
     report = assert_same(spark, path)
     assert report.total == 40
 

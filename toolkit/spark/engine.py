@@ -16,6 +16,7 @@ numbered by their place in the file.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from toolkit.spark.parts import (
     FINDINGS_SCHEMA,
     Layout,
     check_part,
+    inside_quotes,
     parse_file,
     parse_lines,
     parse_records,
@@ -190,6 +192,7 @@ def _parsed(
             F.count(F.lit(1)).alias("n"),
             F.min(_ID).alias("first"),
             F.max(quotes % 2).alias("odd"),
+            (F.sum(quotes) % 2).alias("parity"),
         )
         .collect()
     )
@@ -197,10 +200,10 @@ def _parsed(
         raise InputError(f"{name}: file is empty (expected a header row)")
     starts = _block_starts(blocks)
     first = min(starts, key=lambda block: (block[0], block[1]))  # the file's line 1
-    whole = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
+    spanning = kind != "jsonl" and any(b.odd for b in blocks)  # quoted cells span lines
     # the header, and line 2 for an HXL hashtag row (unless a record may span it); the
     # first lines of JSON Lines, for their keys
-    head = 1000 if kind == "jsonl" else 1 if whole else 2
+    head = 1000 if kind == "jsonl" else 1 if spanning else 2
     sample = [
         r.value
         for r in lines.where((F.col(_FILE) == first[0]) & (F.col(_BLOCK) == first[1]))
@@ -210,7 +213,7 @@ def _parsed(
     ]
     layout, ctx = _layout(name, kind, ctx, options, sample)
     schema = _spark_schema(parsed_schema(layout.columns))
-    if whole or options.encoding not in (None, "utf-8", "utf8", "UTF-8"):
+    if options.encoding not in (None, "utf-8", "utf8", "UTF-8"):  # Spark reads text as UTF-8
         files = spark.read.format("binaryFile").load(name)
 
         def parse_whole(batches: Iterator[Any]) -> Iterator[Any]:
@@ -219,6 +222,9 @@ def _parsed(
                     yield from _batches(parse_file(layout, data), schema)
 
         return files.select("content").mapInArrow(parse_whole, schema), layout, ctx
+    entering = _entering(blocks) if spanning else {}
+    tails = _tails(spark, lines, entering) if spanning else {}
+    following = _following(blocks)
 
     def parse(batches: Iterator[Any]) -> Iterator[Any]:
         frame = _frame(batches)
@@ -227,10 +233,106 @@ def _parsed(
         for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
             line, first_id = starts[(file, block)]
             start = line + int(part.get_column(_ID)[0]) - first_id
-            lines_of = part.get_column("value").to_list()
+            values = part.get_column("value")
+            if spanning:  # from the first record begun here, to the end of the last one
+                inside = inside_quotes(values, entering[(file, block)])
+                if inside.all():
+                    continue  # all of it goes on a record begun in an earlier part
+                skip = int(inside.arg_min() or 0)
+                values, start = values.slice(skip), start + skip
+                lines_of = [*values.to_list(), *_continued(tails, following, (file, block))]
+            else:
+                lines_of = values.to_list()
             yield from _batches(parse_lines(layout, lines_of, start), schema)
 
     return lines.mapInArrow(parse, schema), layout, ctx
+
+
+def _entering(blocks: list[Any]) -> dict[tuple[str, int], bool]:
+    """Whether each block starts inside a quoted cell: an odd number of quotes in the
+    file's blocks before it."""
+    inside: dict[tuple[str, int], bool] = {}
+    by_file: dict[str, list[Any]] = {}
+    for block in blocks:
+        by_file.setdefault(block[_FILE], []).append(block)
+    for its in by_file.values():
+        parity = 0
+        for block in sorted(its, key=lambda b: b[_BLOCK]):
+            inside[(block[_FILE], block[_BLOCK])] = parity == 1
+            parity = (parity + block.parity) % 2
+    return inside
+
+
+def _following(blocks: list[Any]) -> dict[tuple[str, int], tuple[str, int]]:
+    """Each block's next block in its file."""
+    by_file: dict[str, list[int]] = {}
+    for block in blocks:
+        by_file.setdefault(block[_FILE], []).append(block[_BLOCK])
+    nxt: dict[tuple[str, int], tuple[str, int]] = {}
+    for file, its in by_file.items():
+        ordered = sorted(its)
+        nxt.update({(file, a): (file, b) for a, b in itertools.pairwise(ordered)})
+    return nxt
+
+
+def _tails(
+    spark: Any, lines: Any, entering: dict[tuple[str, int], bool]
+) -> dict[tuple[str, int], tuple[list[str], bool]]:
+    """Per block that starts inside a quoted cell: its lines up to the first that starts a
+    record (they end a record of an earlier block), and whether it has such a line. Few
+    lines: only what a quoted cell carries over a block's start."""
+    from pyspark.sql import types as T
+
+    wanted = {key for key, inside in entering.items() if inside}
+    if not wanted:
+        return {}
+    schema = T.StructType(
+        [
+            T.StructField(_FILE, T.StringType()),
+            T.StructField(_BLOCK, T.LongType()),
+            T.StructField("lines", T.ArrayType(T.StringType())),
+            T.StructField("ends", T.BooleanType()),
+        ]
+    )
+
+    def carried(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        frame = _frame(batches)
+        if frame is None:
+            return
+        rows = []
+        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
+            if (file, block) not in wanted:
+                continue
+            inside = inside_quotes(part.get_column("value"), True)
+            ends = not inside.all()
+            upto = int(inside.arg_min() or 0) if ends else part.height
+            rows.append((file, block, part.get_column("value").head(upto).to_list(), ends))
+        if rows:
+            names = [f.name for f in schema.fields]
+            columns = list(zip(*rows, strict=True))
+            yield pa.RecordBatch.from_arrays([pa.array(list(c)) for c in columns], names=names)
+
+    found = lines.mapInArrow(carried, schema).collect()
+    return {(r[_FILE], r[_BLOCK]): (list(r["lines"]), r["ends"]) for r in found}
+
+
+def _continued(
+    tails: dict[tuple[str, int], tuple[list[str], bool]],
+    following: dict[tuple[str, int], tuple[str, int]],
+    block: tuple[str, int],
+) -> list[str]:
+    """The lines of the next blocks that end the last record begun in *block*."""
+    out: list[str] = []
+    key = following.get(block)
+    while key is not None and key in tails:
+        carried, ends = tails[key]
+        out += carried
+        if ends:
+            break
+        key = following.get(key)
+    return out
 
 
 def _block_starts(blocks: list[Any]) -> dict[tuple[str, int], tuple[int, int]]:

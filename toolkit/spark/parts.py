@@ -79,6 +79,15 @@ def parse_lines(layout: Layout, lines: list[str], first_line: int) -> pl.DataFra
     return _finished(layout, table, first_line - 1 - lead)
 
 
+def inside_quotes(lines: pl.Series, inside: bool) -> pl.Series:
+    """Whether each line starts inside a quoted cell (then it goes on a record begun on an
+    earlier line), given whether the first one does: an odd number of quotes on a line
+    (RFC 4180: an escaped quote is two) switches between inside and outside."""
+    odd = (lines.str.count_matches('"', literal=True) % 2).cast(pl.Int64)
+    before = odd.cum_sum() - odd + int(inside)
+    return (before % 2 == 1).alias("inside")
+
+
 def parse_file(layout: Layout, data: bytes) -> pl.DataFrame:
     """A whole file's bytes, parsed as the default engine parses them (a file whose quoted
     cells span lines cannot be split at lines)."""
