@@ -5,8 +5,7 @@ file grows, and what a second core buys.
 
 Needs the spark extra and Java. Writes ``bench/out/spark_<rows>.csv`` if missing (the
 committed valid synthetic file's totals tiled to ROWS rows, fresh record and event ids,
-seeded; each quote on one line, as exports write them: a file whose quoted cells span
-lines is parsed whole by one worker). Then runs, as a whole process per size,
+seeded; each quote on one line, as most exports write them). Then runs, as a whole process per size,
 ``validate FILE --engine spark --spark-master local[CORES] --format json``, sampling every
 0.2 s the resident memory of that process and all its children (the Spark JVM and its
 Python workers). Prints seconds, seconds per million rows and peak memory (the driver's

@@ -9,9 +9,11 @@ a record id's; ``Rule.together``), counts every finding exactly and lists the fi
 ``max_findings`` of each rule. Nothing but those listed findings and the counts reaches
 the driver; ``findings_out`` writes every finding as Parquet.
 
-Text files whose quoted cells never span lines are split at lines; a file with such cells
-(or in another encoding than UTF-8) is parsed whole by one worker. Parquet records are
-numbered by their place in the file.
+Text files are split at lines; where quoted cells span lines, each part works out from the
+quotes before it which of its lines start records, and borrows from the next parts the
+lines that end its last record. A file in another encoding than UTF-8 is parsed whole by
+one worker (Spark reads text as UTF-8). Parquet records are numbered by their place in the
+file.
 """
 
 from __future__ import annotations
@@ -73,8 +75,8 @@ def validate_spark(
     options: ReadOptions | None = None,
     run: SparkRun | None = None,
 ) -> Report:
-    """Check one file, folder or glob (all of one format and header) with Spark; the report
-    lists the first ``run.max_findings`` findings of each rule and counts all of them."""
+    """Check one file (or a folder, glob or URL that stands for one file) with Spark; the
+    report lists the first ``run.max_findings`` findings of each rule and counts all."""
     run = run or SparkRun()
     options = options or ReadOptions()
     name = str(path)
