@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ToolkitError
 
 INSTALL = "install it with: pip install 'event-toolkit[spark]'"
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")  # errors only
 
 
 def require_spark() -> None:
@@ -41,6 +43,7 @@ def session(master: str | None = None, given: Any = None) -> Any:
         # parts of 32 MiB of text: a worker's polars frame of one part stays small
         .config("spark.sql.files.maxPartitionBytes", str(32 << 20))
         .config("spark.driver.memory", "2g")  # in local mode, also the workers' JVM
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG}")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
