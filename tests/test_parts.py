@@ -107,3 +107,36 @@ def test_which_lines_start_inside_a_quoted_cell() -> None:
         False, True, True, False, False, False, True,
     ]  # fmt: skip
     assert inside_quotes(pl.Series(['end",x', "r4,y"]), True).to_list() == [True, False]
+
+
+# ------------------------------------------------------------ the CLI's spark options
+
+
+def test_without_pyspark_engine_spark_says_how_to_install() -> None:
+    from tests.test_imports import run_guarded
+
+    done = run_guarded(["validate", "fixtures/real/events.csv", "--engine", "spark"], {"pyspark"})
+    assert done.stdout.rstrip().endswith("exit 2"), (done.stdout, done.stderr)
+    assert "pip install 'event-toolkit[spark]'" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--spark-master", "local[2]"], "--spark-master goes with --engine spark"),
+        (["--findings-out", "f.parquet"], "--findings-out goes with --engine spark"),
+        (["--engine", "spark", "--fix", "x.csv"], "--fix reads the file with the default"),
+        (["--engine", "spark", "--findings-out", "f", "README.md"], "give exactly one"),
+        (["--engine", "spark", "-"], "--engine spark reads paths, not stdin"),
+    ],
+)
+def test_spark_options_are_refused_where_they_cannot_work(args: list[str], said: str) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    files = ["fixtures/real/events.csv"]
+    result = CliRunner().invoke(main, ["validate", *files, *args], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and result.stderr.count("\n") == 1
