@@ -129,6 +129,7 @@ def test_without_pyspark_engine_spark_says_how_to_install() -> None:
         (["--engine", "spark", "--fix", "x.csv"], "--fix reads the file with the default"),
         (["--engine", "spark", "--findings-out", "f", "README.md"], "give exactly one"),
         (["--engine", "spark", "-"], "--engine spark reads paths, not stdin"),
+        (["--engine", "spark", "--findings-out", "f", "fixtures/real"], "real stands for 8"),
     ],
 )
 def test_spark_options_are_refused_where_they_cannot_work(args: list[str], said: str) -> None:
@@ -136,7 +137,7 @@ def test_spark_options_are_refused_where_they_cannot_work(args: list[str], said:
 
     from toolkit.cli import main
 
-    files = ["fixtures/real/events.csv"]
+    files = [] if "fixtures/real" in args else ["fixtures/real/events.csv"]
     result = CliRunner().invoke(main, ["validate", *files, *args], catch_exceptions=False)
     assert result.exit_code == 2, result.output
     assert said in result.stderr and result.stderr.count("\n") == 1

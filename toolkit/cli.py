@@ -319,6 +319,11 @@ def validate_command(
     inputs: tuple[str | Path, ...]
     if spark is not None:  # and globs and URLs, listed by Spark (s3a://b/k: Path says s3a:/b/k)
         inputs = _spark_inputs(files, exclude, (*gazetteer, *skip), spark)
+        if spark.findings_out is not None and len(inputs) != 1:
+            raise ConfigError(
+                f"--findings-out writes the findings of one input file; {files[0]} stands"
+                f" for {len(inputs)}"
+            )
     else:
         inputs = _expand(paths, exclude, (*gazetteer, *skip))
     paths = tuple(Path(f) for f in inputs)
