@@ -1,12 +1,16 @@
 """Benchmark ``validate`` against a pandas read of the same file, as whole processes.
 
     python bench/run.py [--rows N] [--repeat K] [--seed S] [--engine NAME ...]
+                        [--kind long|short|both] [--no-rules]
 
-Generates ``bench/out/events_<N>.csv`` if it is missing (``event-toolkit fixtures``), then times
-each command in ``commands()`` as a subprocess: wall clock, best of K runs, and the peak
-RSS of that very child (``os.wait4`` returns the rusage of the one process waited for, so
-no delta of RUSAGE_CHILDREN is needed). Prints a table, the findings ``validate`` reported
-per rule, and PASS/FAIL per target. Always exits 0: it is a benchmark, not a test.
+For each kind of file (both by default): the generator's events with long quoted cells,
+``bench/out/events_<N>.csv`` (``event-toolkit fixtures``), and one-line records without
+quotes, ``bench/out/short_<N>.csv``; each written if missing. Times each command in
+``commands()`` as a subprocess: wall clock, best of K runs, and the peak RSS of that very
+child (``os.wait4`` returns the rusage of the one process waited for, so no delta of
+RUSAGE_CHILDREN is needed). Prints a table, the findings ``validate`` reported per rule,
+each rule's check timed on its own (bench/phases.py --rules) and PASS/FAIL per target.
+Always exits 0: it is a benchmark, not a test.
 
 To time another command, add a ``Timed`` to ``commands()`` (or pass ``--engine gx`` to
 time ``validate --engine gx`` beside the default engine, in the same rounds).
@@ -87,7 +91,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def commands(data: Path, work: Path, engines: list[str], rows: int, seed: int) -> list[Timed]:
+def commands(
+    data: Path, work: Path, engines: list[str], rows: int, seed: int, kind: str = "long"
+) -> list[Timed]:
     """Everything timed, in order; the first one is the baseline the ratios refer to."""
     validate = validate_argv()
     timed = [
@@ -96,7 +102,8 @@ def commands(data: Path, work: Path, engines: list[str], rows: int, seed: int) -
             [
                 PYTHON,
                 "-c",
-                "import pandas, sys; pandas.read_csv(sys.argv[1], dtype=str)",
+                # a ragged row (row.shape) stops a plain read: it skips such rows
+                "import pandas, sys; pandas.read_csv(sys.argv[1], dtype=str, on_bad_lines='skip')",
                 str(data),
             ],
         )
@@ -108,7 +115,8 @@ def commands(data: Path, work: Path, engines: list[str], rows: int, seed: int) -
             argv += ["--engine", engine]
         timed.append(Timed(f"validate[{engine}]", argv, report=report, ok_codes=(0, 1)))
     timed.append(Timed("validate --help", [*validate, "--help"]))
-    timed.append(Timed("event-toolkit fixtures", fixtures_argv(rows, seed, work / "made.csv")))
+    if kind == "long":  # making the same file: as fast as checking it
+        timed.append(Timed("event-toolkit fixtures", fixtures_argv(rows, seed, work / "made.csv")))
     return timed
 
 
@@ -261,13 +269,44 @@ def fixtures_argv(rows: int, seed: int, output: Path) -> list[str]:
             "--output", str(output)]  # fmt: skip
 
 
-def ensure_data(rows: int, seed: int, regenerate: bool) -> Path:
-    data = OUT / f"events_{label(rows)}.csv"
+def ensure_data(rows: int, seed: int, regenerate: bool, kind: str = "long") -> Path:
+    """The file timed: ``long``, the generator's events (quotes of several lines, every rule
+    broken in a few events; its manifest labels every finding); ``short``, one-line
+    records without quotes (the committed valid totals tiled, fresh ids), the kind of file
+    where a plain read is fastest."""
+    data = OUT / (f"events_{label(rows)}.csv" if kind == "long" else f"short_{label(rows)}.csv")
     if regenerate or not data.exists():
         print(f"generating {data} ...", flush=True)
         OUT.mkdir(parents=True, exist_ok=True)
-        subprocess.run(fixtures_argv(rows, seed, data), check=True)
+        if kind == "long":
+            subprocess.run(fixtures_argv(rows, seed, data), check=True)
+        else:
+            make_short(data, rows, seed)
     return data
+
+
+def make_short(path: Path, rows: int, seed: int) -> None:
+    import polars as pl
+
+    base = pl.read_csv(REPO / "fixtures" / "synthetic" / "valid.csv", infer_schema=False)
+    frame = base.filter(pl.col("role") == "total").sample(rows, with_replacement=True, seed=seed)
+    ids = pl.format("s{}", pl.int_range(pl.len()))
+    frame.with_columns(
+        ids.alias("record_id"), ids.alias("event_id"), pl.lit("").alias("quote")
+    ).write_csv(path)
+
+
+def rule_costs(data: Path, env: dict[str, str]) -> None:
+    """Each rule's check timed on its own, in one process (bench/phases.py --rules)."""
+    done = subprocess.run(
+        [PYTHON, str(REPO / "bench" / "phases.py"), str(data), "--rules"],
+        capture_output=True, text=True, env=env, cwd=REPO, check=False,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("  check ")]
+    costly = sorted(lines, key=lambda line: -float(line.split()[2]))
+    print("\nper-rule cost (seconds, in one process; the costliest first):")
+    for line in costly[:12]:
+        print(f"  {line.strip()}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,14 +318,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engine", action="append", default=None, help="engine(s) to time (default pandera)"
     )
+    parser.add_argument(
+        "--kind",
+        choices=("long", "short", "both"),
+        default="both",
+        help="the generator's events (long quoted cells), one-line records, or both",
+    )
+    parser.add_argument("--no-rules", action="store_true", help="skip the per-rule costs")
     args = parser.parse_args(argv)
-    data = ensure_data(args.rows, args.seed, args.regenerate)
+    for kind in ("long", "short") if args.kind == "both" else (args.kind,):
+        print(f"\n===== {kind} rows =====")
+        run_kind(args, kind)
+    return 0
+
+
+def run_kind(args: argparse.Namespace, kind: str) -> None:
+    data = ensure_data(args.rows, args.seed, args.regenerate, kind)
     size = data.stat().st_size
     env = child_env()
     print(f"file: {data} ({size / 2**20:.1f} MiB, {args.rows:,} rows); best of {args.repeat}")
     work = Path(tempfile.mkdtemp(prefix="event-bench-"))
     try:
-        timed = commands(data, work, args.engine or ["pandera"], args.rows, args.seed)
+        timed = commands(data, work, args.engine or ["pandera"], args.rows, args.seed, kind)
         results = measure(timed, args.repeat, env)
         print()
         print_table(results, size)
@@ -307,13 +360,16 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 if by_rule is not None:
                     print(f"  {'total':<20} {sum(by_rule.values()):>8,}")
-                print(f"  exactly the manifest's labelled findings: {matches_manifest(r, data)}")
+                if kind == "long":
+                    manifest = matches_manifest(r, data)
+                    print(f"  exactly the manifest's labelled findings: {manifest}")
+        if not args.no_rules:
+            rule_costs(data, env)
         print("\ntargets:")
         for name, ok, detail in targets(results, size):
             print(f"  {'PASS' if ok else 'FAIL'}  {name:<40} ({detail})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":
