@@ -36,6 +36,7 @@ from toolkit.report import COUNTRY, FINDING_FIELDS, Findings, Report
 from toolkit.rules.base import Context
 from toolkit.spark.parts import (
     FINDINGS_SCHEMA,
+    KIND_PATH,
     Layout,
     check_part,
     inside_quotes,
@@ -52,6 +53,8 @@ DEFAULT_LISTED = 1000  # findings listed per rule unless max_findings says other
 ROWS_PER_PART = 250_000  # rows a worker checks at a time (at least one part per core)
 BATCH_ROWS = 10_000  # rows per Arrow batch handed back to Spark (the JVM's memory per batch)
 _FILE, _BLOCK, _ID = "__file", "__block", "__id"
+Block = tuple[str, int]  # a file block: the file, the block's start (byte offset)
+Starts = dict[Block, tuple[int, int]]  # block -> (number of its first row, that row's id)
 # what the record id pass sends (record_id.unique reads the id; a finding names the event
 # and the country): not the whole row, which the event pass sends
 _RECORD_PASS = ("record_id", "event_id", "country", LINE, CELLS)
@@ -225,24 +228,19 @@ def _parsed(
 
         return files.select("content").mapInArrow(parse_whole, schema), layout, ctx
     entering = _entering(blocks) if spanning else {}
-    tails = _tails(spark, lines, entering) if spanning else {}
+    tails = _tails(lines, starts, entering) if spanning else {}
     following = _following(blocks)
 
     def parse(batches: Iterator[Any]) -> Iterator[Any]:
-        frame = _frame(batches)
-        if frame is None:
-            return
-        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
-            line, first_id = starts[(file, block)]
-            start = line + int(part.get_column(_ID)[0]) - first_id
+        for key, part, start in _parts(batches, starts):
             values = part.get_column("value")
             if spanning:  # from the first record begun here, to the end of the last one
-                inside = inside_quotes(values, entering[(file, block)])
+                inside = inside_quotes(values, entering[key])
                 if inside.all():
                     continue  # all of it goes on a record begun in an earlier part
                 skip = int(inside.arg_min() or 0)
                 values, start = values.slice(skip), start + skip
-                lines_of = [*values.to_list(), *_continued(tails, following, (file, block))]
+                lines_of = [*values.to_list(), *_continued(tails, following, key)]
             else:
                 lines_of = values.to_list()
             yield from _batches(parse_lines(layout, lines_of, start), schema)
@@ -254,31 +252,27 @@ def _entering(blocks: list[Any]) -> dict[tuple[str, int], bool]:
     """Whether each block starts inside a quoted cell: an odd number of quotes in the
     file's blocks before it."""
     inside: dict[tuple[str, int], bool] = {}
-    by_file: dict[str, list[Any]] = {}
-    for block in blocks:
-        by_file.setdefault(block[_FILE], []).append(block)
-    for its in by_file.values():
+    for file, its in _file_blocks(blocks).items():
         parity = 0
-        for block in sorted(its, key=lambda b: b[_BLOCK]):
-            inside[(block[_FILE], block[_BLOCK])] = parity == 1
+        for block in its:
+            inside[(file, block[_BLOCK])] = parity == 1
             parity = (parity + block.parity) % 2
     return inside
 
 
 def _following(blocks: list[Any]) -> dict[tuple[str, int], tuple[str, int]]:
     """Each block's next block in its file."""
-    by_file: dict[str, list[int]] = {}
-    for block in blocks:
-        by_file.setdefault(block[_FILE], []).append(block[_BLOCK])
     nxt: dict[tuple[str, int], tuple[str, int]] = {}
-    for file, its in by_file.items():
-        ordered = sorted(its)
-        nxt.update({(file, a): (file, b) for a, b in itertools.pairwise(ordered)})
+    for file, its in _file_blocks(blocks).items():
+        starts = [block[_BLOCK] for block in its]
+        nxt.update({(file, a): (file, b) for a, b in itertools.pairwise(starts)})
     return nxt
 
 
 def _tails(
-    spark: Any, lines: Any, entering: dict[tuple[str, int], bool]
+    lines: Any,
+    starts: dict[tuple[str, int], tuple[int, int]],
+    entering: dict[tuple[str, int], bool],
 ) -> dict[tuple[str, int], tuple[list[str], bool]]:
     """Per block that starts inside a quoted cell: its lines up to the first that starts a
     record (they end a record of an earlier block), and whether it has such a line. Few
@@ -300,11 +294,8 @@ def _tails(
     def carried(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        frame = _frame(batches)
-        if frame is None:
-            return
         rows = []
-        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
+        for (file, block), part, _ in _parts(batches, starts):
             if (file, block) not in wanted:
                 continue
             inside = inside_quotes(part.get_column("value"), True)
@@ -337,19 +328,35 @@ def _continued(
     return out
 
 
-def _block_starts(blocks: list[Any]) -> dict[tuple[str, int], tuple[int, int]]:
+def _block_starts(blocks: list[Any]) -> Starts:
     """(file, block start) -> (its first line's number, its first row's id): the lines of
     a file's blocks, in the order of the blocks in the file, numbered from 1."""
-    starts: dict[tuple[str, int], tuple[int, int]] = {}
-    by_file: dict[str, list[Any]] = {}
-    for block in blocks:
-        by_file.setdefault(block[_FILE], []).append(block)
-    for file, its in by_file.items():
+    starts: Starts = {}
+    for file, its in _file_blocks(blocks).items():
         line = 1
-        for block in sorted(its, key=lambda b: b[_BLOCK]):
+        for block in its:
             starts[(file, block[_BLOCK])] = (line, block.first)
             line += block.n
     return starts
+
+
+def _file_blocks(blocks: list[Any]) -> dict[str, list[Any]]:
+    """The blocks (rows of the blocks job) of each file, in their order in the file."""
+    by_file: dict[str, list[Any]] = {}
+    for block in blocks:
+        by_file.setdefault(block[_FILE], []).append(block)
+    return {file: sorted(its, key=lambda b: b[_BLOCK]) for file, its in by_file.items()}
+
+
+def _parts(batches: Iterator[Any], starts: Starts) -> Iterator[tuple[Block, pl.DataFrame, int]]:
+    """A part's rows, block by block: (file, block start), the block's rows in file order,
+    and the number (line or record) of its first row in the file."""
+    frame = _frame(batches)
+    if frame is None:
+        return
+    for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
+        number, first_id = starts[(file, block)]
+        yield (file, block), part, number + int(part.get_column(_ID)[0]) - first_id
 
 
 def _layout(
@@ -360,7 +367,7 @@ def _layout(
     from toolkit.mapping import hxl_row
 
     data = "\n".join(sample).encode("utf-8")
-    table = parse_table(Path(name), data, options, Path(f"part.{kind}"))
+    table = parse_table(Path(name), data, options, KIND_PATH[kind])
     layout = Layout(
         name=name,
         kind=kind,
@@ -405,18 +412,13 @@ def _parsed_parquet(spark: Any, name: str, ctx: Context) -> tuple[Any, Layout, C
         F.monotonically_increasing_id().alias(_ID),
     )
     blocks = numbered.groupBy(_FILE, _BLOCK).agg(
-        F.count(F.lit(1)).alias("n"), F.min(_ID).alias("first"), F.lit(0).alias("odd")
+        F.count(F.lit(1)).alias("n"), F.min(_ID).alias("first")
     )
     starts = _block_starts(blocks.collect())
     schema = _spark_schema(parsed_schema(layout.columns))
 
     def parse(batches: Iterator[Any]) -> Iterator[Any]:
-        frame = _frame(batches)
-        if frame is None:
-            return
-        for (file, block), part in frame.sort(_ID).group_by([_FILE, _BLOCK], maintain_order=True):
-            record, first_id = starts[(file, block)]
-            start = record + int(part.get_column(_ID)[0]) - first_id
+        for _, part, start in _parts(batches, starts):
             yield from _batches(parse_records(layout, part.select(header), start), schema)
 
     return numbered.mapInArrow(parse, schema), layout, ctx

@@ -39,8 +39,8 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     COUNTRY: pl.String(),
 }
 FINDINGS_SCHEMA = {name: FINDINGS_SCHEMA[name] for name in (*FINDING_FIELDS, COUNTRY)}
-# a name whose suffix tells parse_table the format (the file's own may be a folder's, a glob)
-_FORMAT = {kind: Path(f"part.{kind}") for kind in ("csv", "tsv", "jsonl")}
+# a name whose suffix tells parse_table the format (the file's own may not: a URL, a glob)
+KIND_PATH = {kind: Path(f"part.{kind}") for kind in ("csv", "tsv", "jsonl")}
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def parse_lines(layout: Layout, lines: list[str], first_line: int) -> pl.DataFra
     if first_line > 1 and layout.kind != "jsonl":  # a part past the header: lend it one
         text = layout.header + b"\n" + text
         lead = 1
-    table = parse_table(Path(layout.name), text, layout.options, _FORMAT[layout.kind])
+    table = parse_table(Path(layout.name), text, layout.options, KIND_PATH[layout.kind])
     return _finished(layout, table, first_line - 1 - lead)
 
 
@@ -91,7 +91,7 @@ def inside_quotes(lines: pl.Series, inside: bool) -> pl.Series:
 def parse_file(layout: Layout, data: bytes) -> pl.DataFrame:
     """A whole file's bytes, parsed as the default engine parses them (a file whose quoted
     cells span lines cannot be split at lines)."""
-    table = parse_table(Path(layout.name), data, layout.options, _FORMAT[layout.kind])
+    table = parse_table(Path(layout.name), data, layout.options, KIND_PATH[layout.kind])
     return _finished(layout, table, 0)
 
 
