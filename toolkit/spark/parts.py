@@ -2,10 +2,11 @@
 
 The Spark engine (toolkit.spark) splits a file into parts and sends each part here twice:
 
-- ``parse_part``: the part's raw lines (or a whole file, or Parquet records) parsed by the
-  default engine's own readers (toolkit.readers), numbered by their physical line in the
-  file, and mapped to the contract's columns (toolkit.mapping), so every part reads
-  exactly as the whole file would;
+- ``parse_lines`` (``parse_file``, ``parse_records``): the part's raw lines (a whole file
+  not in UTF-8, Parquet records) parsed by the default engine's own readers
+  (toolkit.readers), numbered by their physical line in the file, and mapped to the
+  contract's columns (toolkit.mapping), so every part reads exactly as the whole file
+  would;
 - ``check_part``: the parsed rows of a part checked by the default engine itself (the
   pandera schema, every rule's own polars check and explanation), with only the rules
   whose rows the part holds together (``Rule.together``): an event's rows are in one part
@@ -60,7 +61,7 @@ class Layout:
 
 
 def parsed_schema(columns: tuple[str, ...]) -> dict[str, pl.DataType]:
-    """The columns ``parse_part`` yields: the contract's, as text, then LINE and CELLS."""
+    """The columns the parse functions yield: the contract's, as text, then LINE and CELLS."""
     return {**{c: pl.String() for c in columns}, LINE: pl.Int64(), CELLS: pl.Int32()}
 
 
@@ -89,8 +90,8 @@ def inside_quotes(lines: pl.Series, inside: bool) -> pl.Series:
 
 
 def parse_file(layout: Layout, data: bytes) -> pl.DataFrame:
-    """A whole file's bytes, parsed as the default engine parses them (a file whose quoted
-    cells span lines cannot be split at lines)."""
+    """A whole file's bytes, parsed as the default engine parses them (a file in another
+    encoding than UTF-8, which Spark cannot read as lines)."""
     table = parse_table(Path(layout.name), data, layout.options, KIND_PATH[layout.kind])
     return _finished(layout, table, 0)
 
@@ -195,7 +196,7 @@ def split_checked(
 ) -> pl.DataFrame:
     """Every enabled rule's findings on *frame* (parsed rows), checked in *parts* parts
     chosen as the Spark engine chooses them (one grouping of the rules at a time), without
-    Spark; sorted as the report lists them (line, rule, column)."""
+    Spark; in no particular order."""
     from toolkit.rules import all_rules
 
     rules = tuple(r for r in all_rules(ctx.contract) if ctx.settings.enabled(r.id))
