@@ -93,7 +93,7 @@ def validate_spark(
             " spark does, one report each)"
         )
     try:
-        return _validate(spark, files[0] if not local.is_file() else name, settings, options, run)
+        return _validate(spark, files[0], settings, options, run)
     except ToolkitError:
         raise
     except Exception as exc:  # a worker's error comes back wrapped in Spark's
