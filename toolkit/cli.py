@@ -749,3 +749,7 @@ def _short_lived() -> None:
     from toolkit.gazetteer.lookup import freeze_when_loaded
 
     freeze_when_loaded()
+    # pandera imports hypothesis where it is installed (for data strategies, which no
+    # command here uses), and hypothesis then loads every plugin registered for it (trio's
+    # takes 0.2 s); its documented switch skips them, for this process only
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")

@@ -164,7 +164,7 @@ def hxl_row(table: Table) -> dict[str, tuple[str, frozenset[str]]] | None:
     two of them), by the file's column; None when the file has none."""
     if table.rows == 0:
         return None
-    first = table.frame.select(table.header).row(0)
+    first = table.frame.head(1).select(table.header).row(0)
     filled = [(name, cell) for name, cell in zip(table.header, first, strict=True) if cell]
     tags = {name: _hashtag(cell) for name, cell in filled}
     if len(tags) < 2 or any(tag is None for tag in tags.values()):

@@ -11,7 +11,7 @@ import polars as pl
 from toolkit.errors import InputError
 from toolkit.readers import WIDTH, Table
 from toolkit.rules.base import ROW, Context
-from toolkit.rules.events import event_columns
+from toolkit.rules.events import with_events
 from toolkit.rules.parsing import count_interval, parse_count, parse_date
 
 
@@ -40,16 +40,10 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     ).with_row_index(ROW)
     typed = [parse_date(c) for c in contract.of_type("date")]
     typed += [parse_count(c) for c in contract.of_type("count")]
-    event_key, anchor = event_columns()
-    return (
-        frame.with_columns(*typed, event_key)
-        .with_columns(
-            count_interval(
-                "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
-            )
-        )
-        .with_columns(anchor)
+    interval = count_interval(
+        "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
     )
+    return with_events(frame.with_columns(*typed)).with_columns(interval)
 
 
 def _without_missing_values(

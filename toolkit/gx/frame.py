@@ -21,7 +21,7 @@ from toolkit.contract import Contract, load_contract
 from toolkit.readers import CELLS, LINE, WIDTH
 from toolkit.readers.table import table_of
 from toolkit.rules.base import ROW
-from toolkit.rules.events import ANCHOR, EVENT_KEY
+from toolkit.rules.events import ANCHOR, EVENT_KEY, SHARED
 from toolkit.rules.parsing import typed
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def gx_columns(contract: Contract) -> list[str]:
     """The columns of the GX frame, in order."""
     typed_columns = [typed(c) for c in (*contract.of_type("date"), *contract.of_type("count"))]
-    return [*contract.names, ROW, EVENT_KEY, ANCHOR, CELLS, WIDTH, *typed_columns]
+    return [*contract.names, ROW, EVENT_KEY, ANCHOR, SHARED, CELLS, WIDTH, *typed_columns]
 
 
 def to_gx(

@@ -197,6 +197,21 @@ def cell_findings(
     return explained(out)
 
 
+def repeats(frame: pl.DataFrame | pl.LazyFrame, column: str) -> bool:
+    """Whether a value of *column* (nulls aside) stands on more than one row: one pass of
+    counting distinct values, far cheaper than marking repeated rows when there are none."""
+    values = pl.col(column)
+    counted = frame.select(
+        values.n_unique().alias("distinct"),
+        values.count().alias("filled"),
+        values.null_count().alias("nulls"),
+    )
+    distinct, filled, nulls = (
+        counted.collect() if isinstance(counted, pl.LazyFrame) else counted
+    ).row(0)
+    return bool(distinct - (nulls > 0) != filled)
+
+
 def lines_text(lines: list[int]) -> str:
     """'3, 4, 5, 9' -> '3-5, 9': compact line lists for messages."""
     ordered = sorted(set(lines))

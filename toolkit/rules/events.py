@@ -12,16 +12,19 @@ from typing import Any
 import polars as pl
 
 from toolkit.readers import LINE
-from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings
+from toolkit.rules.base import ROW, Broken, Context, Rule, cell_findings, repeats
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import typed
 
 EVENT = "event_id"
-# Computed once by prepare(): EVENT_KEY is the ROW of the event's first row (an integer group
-# key, cheap to partition by; null where event_id is empty); ANCHOR is the ROW of the event's
-# first total row, else of its first row (a row without event_id is its own anchor).
+# Computed once by prepare() (with_events): EVENT_KEY is the ROW of the event's first row (an
+# integer group key, cheap to partition by; null where event_id is empty); ANCHOR is the ROW
+# of the event's first total row, else of its first row (a row without event_id is its own
+# anchor); SHARED says whether other rows share the row's event_id (only such rows can break
+# an event rule, so those rules look at them alone).
 EVENT_KEY = "__event"
 ANCHOR = "__anchor"
+SHARED = "__shared"
 
 
 def is_total() -> pl.Expr:
@@ -42,9 +45,34 @@ def event_columns() -> tuple[pl.Expr, pl.Expr]:
     return key.alias(EVENT_KEY), anchor.alias(ANCHOR)
 
 
-def at_anchor(expr: pl.Expr) -> pl.Expr:
-    """The value of *expr* on the event's anchor row, for every row (the frame must be whole)."""
-    return expr.gather(pl.col(ANCHOR))
+def with_events(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* (with ROW, event_id and role) with SHARED, EVENT_KEY and ANCHOR. Where no
+    event_id repeats (each event one row, as in most published datasets) every row is its
+    own key and anchor, and no window is computed."""
+    if not repeats(frame, EVENT):
+        return frame.with_columns(
+            pl.lit(False).alias(SHARED),
+            pl.when(pl.col(EVENT).is_not_null()).then(pl.col(ROW)).alias(EVENT_KEY),
+            pl.col(ROW).alias(ANCHOR),
+        )
+    key, anchor = event_columns()
+    shared = pl.col(EVENT_KEY).is_not_null() & (pl.len().over(EVENT_KEY) > 1)
+    return frame.with_columns(key).with_columns(anchor, shared.alias(SHARED))
+
+
+def shared_rows(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The rows of events that have more than one row: the only rows an event rule can fail."""
+    return frame.filter(pl.col(SHARED))
+
+
+def passes_but(frame: pl.LazyFrame, failing: pl.LazyFrame) -> pl.LazyFrame:
+    """The passes column of *frame*: false on the rows (by ROW) that *failing* holds."""
+    failed = failing.select(ROW, pl.lit(False).alias("passes"))
+    return (
+        frame.select(ROW)
+        .join(failed, on=ROW, how="left", maintain_order="left")
+        .select(pl.col("passes").fill_null(True))
+    )
 
 
 class Consistent(Rule):
@@ -60,7 +88,7 @@ class Consistent(Rule):
     def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
         assert column is not None
         dates = (typed(column),) if column in ("event_date", "event_date_end") else ()
-        return (EVENT, ROW, ANCHOR, column, *dates)
+        return (EVENT, ROW, ANCHOR, SHARED, column, *dates)
 
     def _key(
         self, ctx: Context, frame: pl.LazyFrame, column: str
@@ -79,12 +107,29 @@ class Consistent(Rule):
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
         assert column is not None
-        key, comparable = self._key(ctx, frame, column)
-        differs = (pl.col(ROW) != pl.col(ANCHOR)) & key.ne_missing(at_anchor(key))
-        if comparable is not None:
-            differs = differs & comparable & at_anchor(comparable)
-        ok = pl.col(EVENT).is_null() | ~differs
-        return frame.select(ok.fill_null(True).alias("passes"))
+        rows = shared_rows(frame)
+        key, comparable = self._key(ctx, rows, column)
+        always = pl.lit(True)
+        values = rows.select(
+            ROW,
+            ANCHOR,
+            key.alias("__key"),
+            (always if comparable is None else comparable).alias("__comparable"),
+        )
+        # each row beside its anchor's values (the anchor is a row of the same event)
+        anchors = values.select(
+            pl.col(ROW).alias(ANCHOR),
+            pl.col("__key").alias("__anchor_key"),
+            pl.col("__comparable").alias("__anchor_comparable"),
+        )
+        differs = (
+            (pl.col(ROW) != pl.col(ANCHOR))
+            & pl.col("__key").ne_missing(pl.col("__anchor_key"))
+            & pl.col("__comparable")
+            & pl.col("__anchor_comparable")
+        )
+        failing = values.join(anchors, on=ANCHOR, how="inner").filter(differs.fill_null(False))
+        return passes_but(frame, failing)
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None

@@ -9,7 +9,7 @@ import polars as pl
 
 from toolkit.readers import LINE
 from toolkit.rules.base import ROW, Broken, Context, Rule, explained, lines_text
-from toolkit.rules.events import EVENT, EVENT_KEY, is_total
+from toolkit.rules.events import EVENT, EVENT_KEY, SHARED, is_total, passes_but, shared_rows
 from toolkit.rules.mutating import part_rows
 from toolkit.rules.parsing import INF, count_interval, format_interval, hi, interval, lo, typed
 
@@ -37,17 +37,18 @@ class OneTotal(Rule):
         return (None,)
 
     def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
-        return (EVENT, EVENT_KEY, ROW, "role")
+        return (EVENT, EVENT_KEY, ROW, SHARED, "role")
 
     def check(self, ctx: Context, frame: pl.LazyFrame, column: str | None) -> pl.LazyFrame:
         # per event with one group_by and a join (two windows over a million events: 2x)
-        events = frame.group_by(EVENT_KEY).agg(
+        rows = shared_rows(frame)
+        events = rows.group_by(EVENT_KEY).agg(
             is_total().sum().alias("__totals"),
             pl.when(is_total()).then(pl.col(ROW)).min().alias("__first_total"),
         )
         broken = (pl.col("__totals") > 1) & (pl.col(ROW) == pl.col("__first_total"))
-        joined = frame.join(events, on=EVENT_KEY, how="left", maintain_order="left")
-        return self.passes(joined, pl.col(EVENT).is_null() | ~broken)
+        failing = rows.join(events, on=EVENT_KEY, how="inner").filter(broken.fill_null(False))
+        return passes_but(frame, failing)
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
@@ -83,7 +84,7 @@ class PartsAddUp(Rule):
 
     def reads(self, ctx: Context, column: str | None) -> tuple[str, ...]:
         stated = (typed("count_low"), typed("count_high"))  # a record's own range
-        return (EVENT, EVENT_KEY, ROW, "role", typed("count"), "count_qualifier", *stated)
+        return (EVENT, EVENT_KEY, ROW, SHARED, "role", typed("count"), "count_qualifier", *stated)
 
     @staticmethod
     def _sums() -> list[pl.Expr]:
@@ -112,12 +113,11 @@ class PartsAddUp(Rule):
         intervals = count_interval(
             "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
         )
-        events = frame.with_columns(intervals)
+        events = shared_rows(frame).with_columns(intervals)
         # one group_by and a join: five windows over a million events cost 5x as much
         sums = events.group_by(EVENT_KEY).agg(self._sums())
-        return events.join(sums, on=EVENT_KEY, how="left", maintain_order="left").select(
-            (pl.col(EVENT).is_null() | ~broken).fill_null(True).alias("passes")
-        )
+        failing = events.join(sums, on=EVENT_KEY, how="inner").filter(broken.fill_null(False))
+        return passes_but(frame, failing)
 
     def explain(
         self, ctx: Context, frame: pl.DataFrame, failed: pl.DataFrame, column: str | None
