@@ -681,3 +681,47 @@ def test_normalise_of_ascii_text_is_the_general_rule(value: str) -> None:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     expected = re.sub(r"\s+", " ", stripped.casefold().translate(_TABLE)).strip()
     assert normalise(value) == expected
+
+
+# ---------------------------------------------------------------- the shipped table's text
+@pytest.mark.parametrize("end", [b"\n", b""])  # with and without a last line end
+def test_lines_find_a_sorted_line_by_its_utf8_bytes(end: bytes) -> None:
+    from toolkit.gazetteer.readers import Lines
+
+    text = "ab\nb\nd\nzz\nД\nЖук".encode() + end  # sorted by code point
+    lines = Lines(text)
+    assert len(lines) == 6
+    assert [lines[i] for i in range(6)] == ["ab", "b", "d", "zz", "Д", "Жук"]
+    assert lines.all() == ["ab", "b", "d", "zz", "Д", "Жук"]
+    found = {word: lines.find(word) for word in ("ab", "b", "d", "zz", "Д", "Жук")}
+    assert found == {"ab": 0, "b": 1, "d": 2, "zz": 3, "Д": 4, "Жук": 5}
+    for missing in ("", "a", "abc", "c", "z", "zzz", "Г", "Жу", "Жука", "\uffff"):
+        assert lines.find(missing) is None, missing
+
+
+def test_no_lines() -> None:
+    from toolkit.gazetteer.readers import Lines
+
+    lines = Lines(b"")
+    assert len(lines) == 0
+    assert lines.all() == []
+    assert lines.find("a") is None
+
+
+@given(
+    st.lists(
+        st.text(st.characters(exclude_characters="\n\r", codec="utf-8"), min_size=1, max_size=6)
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_lines_find_what_bisect_finds(words: list[str]) -> None:
+    import bisect
+
+    from toolkit.gazetteer.readers import Lines
+
+    keys = sorted(set(words))
+    lines = Lines("\n".join(keys).encode())
+    for word in [*keys, *(w + "x" for w in keys), "", "m"]:
+        i = bisect.bisect_left(keys, word)
+        expected = i if i < len(keys) and keys[i] == word else None
+        assert lines.find(word) == expected

@@ -8,7 +8,6 @@ a Latin transliteration. Never by resemblance: close names are suggestions, not 
 
 from __future__ import annotations
 
-import bisect
 import csv
 import functools
 import gc
@@ -22,7 +21,15 @@ import polars as pl
 from toolkit.errors import GazetteerError
 from toolkit.gazetteer.designations import bare_keys, bare_words, near_bare_words
 from toolkit.gazetteer.normalise import NAMES_CACHED, compact, latin, normalise
-from toolkit.gazetteer.readers import FORMER, LEVELS, RawRow, Table, read_table, read_user_file
+from toolkit.gazetteer.readers import (
+    EMPTY,
+    FORMER,
+    LEVELS,
+    RawRow,
+    Table,
+    read_table,
+    read_user_file,
+)
 from toolkit.gazetteer.suggest import NameIndex
 
 if TYPE_CHECKING:
@@ -94,7 +101,7 @@ class Gazetteer:
         coverage: dict[str, frozenset[str]] | None = None,
         patterns: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self._table = table or Table([], {}, {})
+        self._table = table or EMPTY
         self._base = len(self._table.lines)
         self._extra: list[RawRow] = []
         self._extra_keys: dict[str, dict[str, list[int]]] = {level: {} for level in LEVELS}
@@ -132,13 +139,7 @@ class Gazetteer:
         return place
 
     def _ids(self, level: str, key: str) -> list[int]:
-        found: list[int] = []
-        if level in self._table.keys:
-            keys, ids = self._table.keys[level]
-            i = bisect.bisect_left(keys, key)
-            if i < len(keys) and keys[i] == key:
-                found = [int(n) for n in ids[i].split()]
-        return found + self._extra_keys.get(level, {}).get(key, [])
+        return self._table.ids(level, key) + self._extra_keys.get(level, {}).get(key, [])
 
     # -- construction -----------------------------------------------------------------------
 
@@ -201,7 +202,7 @@ class Gazetteer:
             keys: set[str] = set()
             for level in levels:
                 if level in self._table.keys:
-                    keys.update(self._table.keys[level][0])
+                    keys.update(self._table.keys[level][0].all())
                 keys.update(self._extra_keys.get(level, {}))
             self._keys_of[levels] = frozenset(keys)
         return self._keys_of[levels]
