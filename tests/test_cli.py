@@ -510,6 +510,24 @@ def test_subprocess_smoke() -> None:
     assert done.stdout == "fixtures/real/events.csv: 12 rows, 0 errors, 0 warnings: valid\n"
 
 
+def test_a_real_process_ends_with_its_output_whole_and_its_exit_code(tmp_path: Path) -> None:
+    """The console scripts end the process without the interpreter's teardown: what they
+    printed or wrote is complete first, and the exit code is the command's."""
+    errors = REAL / "extraction_errors.csv"
+    printed = run_cli("validate", str(errors), "--format", "json")
+    assert printed.returncode == 1, printed.stderr
+    assert json.loads(printed.stdout)["rows"] == 40  # every byte arrived: the JSON is whole
+    written = tmp_path / "report.md"
+    to_file = run_cli("validate", str(errors), "--format", "markdown", "--output", str(written))
+    assert (to_file.returncode, to_file.stdout) == (1, "")
+    assert written.read_text() == run_cli("validate", str(errors), "--format", "markdown").stdout
+    refused = run_cli("validate", str(tmp_path / "missing.csv"))
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f"error: {tmp_path}/missing.csv: no such file\n",
+    )
+
+
 @pytest.mark.parametrize("which", ["input", "output", "config"])
 def test_a_path_in_a_folder_we_may_not_enter_is_one_line(tmp_path: Path, which: str) -> None:
     """Not a PermissionError traceback (folder expansion, config search, --output, --config)
@@ -800,9 +818,13 @@ def test_console_scripts_exempt_the_loaded_gazetteer_from_gc_but_cli_runner_does
     path = write_csv(rows({}))
     assert invoke(path).exit_code == 0
     assert lookup._FREEZE_WHEN_LOADED is False
-    script = (
-        "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+    script = (  # the console script ends with os._exit (no atexit): look just before
+        "import gc, os, sys\n"
+        "end = os._exit\n"
+        "def probe(code):\n"
+        "    print('frozen', gc.get_freeze_count(), file=sys.stderr, flush=True)\n"
+        "    end(code)\n"
+        "os._exit = probe\n"
         f"sys.argv = ['validate', {str(path)!r}]\n"
         "from toolkit.cli import validate_main\n"
         "validate_main()\n"

@@ -735,13 +735,36 @@ main.add_command(schema_command)
 def validate_main() -> None:
     """Entry point of the ``validate`` console script."""
     _short_lived()
-    validate_command(prog_name="validate")
+    _then_exit(lambda: validate_command(prog_name="validate"))
 
 
 def event_toolkit_main() -> None:
     """Entry point of the ``event-toolkit`` console script (and ``python -m toolkit``)."""
     _short_lived()
-    main(prog_name="event-toolkit")
+    _then_exit(lambda: main(prog_name="event-toolkit"))
+
+
+# what cleans up after itself when the interpreter exits: Spark stops its JVM, GX its context
+_TIDY_AT_EXIT = ("pyspark", "great_expectations")
+
+
+def _then_exit(command: Callable[[], object]) -> NoReturn:
+    """Run a console script's *command*, flush what it printed and end the process at once
+    with its exit code: the interpreter's own teardown (freeing every module and frame,
+    which nothing reads again) takes 0.1-0.2 s, a tenth of a small file's run. Outputs are
+    complete by then (written atomically, closed). A normal exit where a library that
+    tidies up at exit was loaded, or the code is a message rather than a number."""
+    try:
+        command()
+        code: object = 0
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int) or any(name in sys.modules for name in _TIDY_AT_EXIT):
+        raise SystemExit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: what was printed is lost anyway
+            stream.flush()
+    os._exit(code)
 
 
 def _short_lived() -> None:
