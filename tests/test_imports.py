@@ -42,3 +42,29 @@ def test_help_imports_no_data_frame_library() -> None:
     done = run_guarded(["validate", "--help"], refused)
     assert done.stdout.rstrip().endswith("exit 0"), done.stderr
     assert "--date-max" in done.stdout
+
+
+PREPARED_WHILE_IMPORTING = """
+import sys, threading
+import toolkit.checker as checker
+seen = []
+real = checker.prepare
+def prepare(table, ctx):
+    seen.append(sorted(t.name for t in threading.enumerate() if t is not threading.main_thread()))
+    return real(table, ctx)
+checker.prepare = prepare
+assert "pandera" not in sys.modules
+report = checker.validate("fixtures/real/extraction_errors.csv")
+print(len(seen[0]), "toolkit.engines.pandera_engine" in sys.modules, report.rows == 40)
+"""
+
+
+def test_the_engine_is_imported_on_another_thread_while_the_frame_is_prepared() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PREPARED_WHILE_IMPORTING],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == ["1", "True", "True"], done.stderr

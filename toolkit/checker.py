@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,7 +161,31 @@ def check_mapped(
     mapping (``mapped``): the rules' findings, no more (the Spark engine checks its parts
     of a file with it)."""
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-    return _check(prepare(table, ctx), ctx, engine, options, say or _silent)
+    with _importing(engine):
+        frame = prepare(table, ctx)
+    return _check(frame, ctx, engine, options, say or _silent)
+
+
+@contextmanager
+def _importing(engine: str) -> Iterator[None]:
+    """The engine's module imported on another thread meanwhile: pandera brings pandas, 0.45 s
+    of imports on one core, while prepare() runs polars without the GIL. What the import
+    raises is left for _engine() to raise again where it is needed."""
+    module = f"toolkit.engines.{engine}_engine"
+    if engine not in ENGINES or module in sys.modules:
+        yield
+        return
+    worker = threading.Thread(target=_try_import, args=(module,), daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+
+
+def _try_import(module: str) -> None:
+    with suppress(Exception):
+        importlib.import_module(module)
 
 
 def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions, say: Say) -> Report:
