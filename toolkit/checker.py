@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,21 +162,30 @@ def check_mapped(
     mapping (``mapped``): the rules' findings, no more (the Spark engine checks its parts
     of a file with it)."""
     # the parsed table is dropped as soon as the prepared frame exists (peak memory)
-    with _importing(engine):
+    with _meanwhile(engine, ctx):
         frame = prepare(table, ctx)
     return _check(frame, ctx, engine, options, say or _silent)
 
 
 @contextmanager
-def _importing(engine: str) -> Iterator[None]:
-    """The engine's module imported on another thread meanwhile: pandera brings pandas, 0.45 s
-    of imports on one core, while prepare() runs polars without the GIL. What the import
-    raises is left for _engine() to raise again where it is needed."""
+def _meanwhile(engine: str, ctx: Context) -> Iterator[None]:
+    """What the checks will need, made ready on another thread while prepare() runs polars
+    (without the GIL, leaving a core mostly idle): the engine's module imported (pandera
+    brings pandas: 0.45 s of imports on one core) and the shipped gazetteer loaded (0.1 s)
+    when an enabled rule reads it. What they raise is left for where they are needed."""
+    jobs: list[Callable[[], object]] = []
     module = f"toolkit.engines.{engine}_engine"
-    if engine not in ENGINES or module in sys.modules:
+    if engine in ENGINES and module not in sys.modules:
+        jobs.append(partial(importlib.import_module, module))
+    rules = (r for r in all_rules(ctx.contract) if ctx.settings.enabled(r.id))
+    if any("gazetteer" in rule.settings_used for rule in rules):
+        from toolkit.gazetteer import Gazetteer
+
+        jobs.append(Gazetteer.default)
+    if not jobs:
         yield
         return
-    worker = threading.Thread(target=_try_import, args=(module,), daemon=True)
+    worker = threading.Thread(target=_try_each, args=(jobs,), daemon=True)
     worker.start()
     try:
         yield
@@ -183,9 +193,10 @@ def _importing(engine: str) -> Iterator[None]:
         worker.join()
 
 
-def _try_import(module: str) -> None:
-    with suppress(Exception):
-        importlib.import_module(module)
+def _try_each(jobs: list[Callable[[], object]]) -> None:
+    for job in jobs:
+        with suppress(Exception):
+            job()
 
 
 def _check(frame: pl.DataFrame, ctx: Context, engine: str, options: RunOptions, say: Say) -> Report:

@@ -93,13 +93,18 @@ def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
         *PLACES, *(_breaking(found, rule, c).alias(_name(rule, c)) for rule, c in _BREAKS)
     )
     counts = flags.select(pl.exclude(PLACES).sum()).row(0, named=True)
-    rows = places.join(
-        flags.select(*PLACES, *(name for name, n in counts.items() if n)),
-        on=list(PLACES),
-        how="left",
-        nulls_equal=True,
-        maintain_order="left",
-    ).drop(PLACES)
+    breaking = [name for name, n in counts.items() if n]
+    rows = (  # no column: no row breaks a place rule (the join is most of the cost)
+        places.join(
+            flags.select(*PLACES, *breaking),
+            on=list(PLACES),
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        ).drop(PLACES)
+        if breaking
+        else pl.DataFrame()
+    )
     judged = ctx.shared[_ROWS] = _Judged(places, chains, found, rows)
     return judged
 
