@@ -4,8 +4,8 @@
                         [--kind long|short|both] [--no-rules]
 
 For each kind of file (both by default): the generator's events with long quoted cells,
-``bench/out/events_<N>.csv`` (``event-toolkit fixtures``), and one-line records without
-quotes, ``bench/out/short_<N>.csv``; each written if missing. Times each command in
+``bench/out/events_<N>.csv`` (``event-toolkit fixtures``), and one-line records (no quoted
+text), ``bench/out/short_<N>.csv``; each written if missing. Times each command in
 ``commands()`` as a subprocess: wall clock, best of K runs (and the median of each round's
 ratio to the baseline's run in that round), and the peak RSS of that very
 child (``os.wait4`` returns the rusage of the one process waited for, so no delta of
@@ -281,7 +281,7 @@ def fixtures_argv(rows: int, seed: int, output: Path) -> list[str]:
 def ensure_data(rows: int, seed: int, regenerate: bool, kind: str = "long") -> Path:
     """The file timed: ``long``, the generator's events (quotes of several lines, every rule
     broken in a few events; its manifest labels every finding); ``short``, one-line
-    records without quotes (the committed valid totals tiled, fresh ids), the kind of file
+    records with an empty quote (the committed valid totals tiled, fresh ids), the kind of file
     where a plain read is fastest."""
     data = OUT / (f"events_{label(rows)}.csv" if kind == "long" else f"short_{label(rows)}.csv")
     if regenerate or not data.exists():
