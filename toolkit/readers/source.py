@@ -78,10 +78,15 @@ def decompress(path: Path, data: bytes) -> bytes:
     return data
 
 
+def is_utf8(encoding: str | None) -> bool:
+    """Whether --encoding *encoding* (None: not given) says the bytes are UTF-8 already."""
+    return encoding is None or encoding.replace("-", "").replace("_", "").lower() == "utf8"
+
+
 def to_utf8(path: Path, data: bytes, encoding: str | None) -> bytes:
     """*data* as UTF-8 bytes: decoded from *encoding* when one is given (lines stay where
     they are); as is otherwise (the readers check UTF-8 where they need it)."""
-    if encoding is None or encoding.replace("-", "").replace("_", "").lower() == "utf8":
+    if encoding is None or is_utf8(encoding):  # (None spelt out for the type checker)
         return data
     try:
         return data.decode(encoding).encode("utf-8")

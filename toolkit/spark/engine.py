@@ -31,6 +31,7 @@ import polars as pl
 from toolkit.config import Settings, load_settings
 from toolkit.errors import InputError, ToolkitError
 from toolkit.readers import CELLS, LINE, SUFFIXES, ReadOptions, parse_table
+from toolkit.readers.source import is_utf8
 from toolkit.readers.table import Table
 from toolkit.report import COUNTRY, FINDING_FIELDS, Findings, Report
 from toolkit.rules.base import Context
@@ -218,7 +219,7 @@ def _parsed(
     ]
     layout, ctx = _layout(name, kind, ctx, options, sample)
     schema = _spark_schema(parsed_schema(layout.columns))
-    if options.encoding not in (None, "utf-8", "utf8", "UTF-8"):  # Spark reads text as UTF-8
+    if not is_utf8(options.encoding):  # Spark reads text as UTF-8
         files = spark.read.format("binaryFile").load(name)
 
         def parse_whole(batches: Iterator[Any]) -> Iterator[Any]:
@@ -248,10 +249,10 @@ def _parsed(
     return lines.mapInArrow(parse, schema), layout, ctx
 
 
-def _entering(blocks: list[Any]) -> dict[tuple[str, int], bool]:
+def _entering(blocks: list[Any]) -> dict[Block, bool]:
     """Whether each block starts inside a quoted cell: an odd number of quotes in the
     file's blocks before it."""
-    inside: dict[tuple[str, int], bool] = {}
+    inside: dict[Block, bool] = {}
     for file, its in _file_blocks(blocks).items():
         parity = 0
         for block in its:
@@ -260,9 +261,9 @@ def _entering(blocks: list[Any]) -> dict[tuple[str, int], bool]:
     return inside
 
 
-def _following(blocks: list[Any]) -> dict[tuple[str, int], tuple[str, int]]:
+def _following(blocks: list[Any]) -> dict[Block, Block]:
     """Each block's next block in its file."""
-    nxt: dict[tuple[str, int], tuple[str, int]] = {}
+    nxt: dict[Block, Block] = {}
     for file, its in _file_blocks(blocks).items():
         starts = [block[_BLOCK] for block in its]
         nxt.update({(file, a): (file, b) for a, b in itertools.pairwise(starts)})
@@ -271,9 +272,9 @@ def _following(blocks: list[Any]) -> dict[tuple[str, int], tuple[str, int]]:
 
 def _tails(
     lines: Any,
-    starts: dict[tuple[str, int], tuple[int, int]],
-    entering: dict[tuple[str, int], bool],
-) -> dict[tuple[str, int], tuple[list[str], bool]]:
+    starts: Starts,
+    entering: dict[Block, bool],
+) -> dict[Block, tuple[list[str], bool]]:
     """Per block that starts inside a quoted cell: its lines up to the first that starts a
     record (they end a record of an earlier block), and whether it has such a line. Few
     lines: only what a quoted cell carries over a block's start."""
@@ -312,9 +313,9 @@ def _tails(
 
 
 def _continued(
-    tails: dict[tuple[str, int], tuple[list[str], bool]],
-    following: dict[tuple[str, int], tuple[str, int]],
-    block: tuple[str, int],
+    tails: dict[Block, tuple[list[str], bool]],
+    following: dict[Block, Block],
+    block: Block,
 ) -> list[str]:
     """The lines of the next blocks that end the last record begun in *block*."""
     out: list[str] = []
