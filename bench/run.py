@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # bench.tiled, when run as a script
+    sys.path.insert(0, str(REPO))
 OUT = REPO / "bench" / "out"
 PYTHON = sys.executable
 
@@ -297,12 +299,9 @@ def ensure_data(rows: int, seed: int, regenerate: bool, kind: str = "long") -> P
 def make_short(path: Path, rows: int, seed: int) -> None:
     import polars as pl
 
-    base = pl.read_csv(REPO / "fixtures" / "synthetic" / "valid.csv", infer_schema=False)
-    frame = base.filter(pl.col("role") == "total").sample(rows, with_replacement=True, seed=seed)
-    ids = pl.format("s{}", pl.int_range(pl.len()))
-    frame.with_columns(
-        ids.alias("record_id"), ids.alias("event_id"), pl.lit("").alias("quote")
-    ).write_csv(path)
+    from bench.tiled import tiled_totals
+
+    tiled_totals(rows, seed, "s").with_columns(pl.lit("").alias("quote")).write_csv(path)
 
 
 def rule_costs(data: Path, env: dict[str, str]) -> None:

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # bench.tiled, when run as a script
+    sys.path.insert(0, str(REPO))
 OUT = REPO / "bench" / "out"
 TARGET = 1.5
 
@@ -31,13 +33,12 @@ def make(path: Path, rows: int, names: int, share: float, spread: str, seed: int
     import numpy as np
     import polars as pl
 
-    base = pl.read_csv(REPO / "fixtures" / "synthetic" / "valid.csv", infer_schema=False)
-    base = base.filter(pl.col("role") == "total")
+    from bench.tiled import tiled_totals
+
     rng = np.random.default_rng(seed)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     village = ["Q" + "".join(rng.choice(letters, size=9)) for _ in range(names)]
-    frame = base.sample(rows, with_replacement=True, seed=seed)
-    ids = pl.Series([f"u{i}" for i in range(rows)])
+    frame = tiled_totals(rows, seed, "u")
     unknown = rng.random(rows) < share
     picks = rng.integers(0, names, size=rows)
     if spread == "country":  # the villages split among the countries, each named in its own
@@ -50,8 +51,6 @@ def make(path: Path, rows: int, names: int, share: float, spread: str, seed: int
         picks = starts[which] + rng.integers(0, 1 << 62, size=rows) % (ends - starts)[which]
     location = [village[p] if u else None for u, p in zip(unknown, picks, strict=True)]
     frame = frame.with_columns(
-        ids.alias("record_id"),
-        ids.alias("event_id"),
         pl.when(pl.Series(unknown))
         .then(pl.Series(location, dtype=pl.String))
         .otherwise(pl.col("location"))
