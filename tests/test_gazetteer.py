@@ -471,6 +471,12 @@ CHAINS = [
     ("Тоҷикистон", "ГБАО", "Ванҷ", "Рузвай"),
     ("Tajikistan", "Khatlon", "Kolkhozobod", None),
     (None, None, None, None),
+    # names no place bears: one verdict per country and column, completed with the name
+    ("Afghanistan", "Kunduz", "Qz'x\"dist\\", None),
+    ("Afghanistan", "Qzzregion", None, "Qzz'village"),
+    ("Tajikistan", None, None, "Qzz'village"),
+    (None, None, None, 'Qzz"q\n'),
+    ("Qzzland", None, "Qz'x\"dist\\", None),
 ]
 
 
@@ -482,8 +488,12 @@ def test_judge_frame_judges_every_chain_as_judge_does(gaz: Gazetteer) -> None:
     frame = pl.DataFrame(CHAINS, schema={c: pl.String for c in PLACES}, orient="row")
     table, verdicts = judge_frame(gaz, frame, {})
     assert table.height == len(CHAINS)
-    got = {
-        row[:4]: {c: verdicts[n] for c, n in zip(PLACES, row[4:], strict=True) if n is not None}
+    got = {  # a verdict shared by names known nowhere, completed with the chain's name
+        row[:4]: {
+            c: verdicts[n].named(value)
+            for c, value, n in zip(PLACES, row[:4], row[4:], strict=True)
+            if n is not None
+        }
         for row in table.select(*PLACES, *(VERDICT + c for c in PLACES)).iter_rows()
     }
     expected = {chain: judge(gaz, chain) for chain in CHAINS}
@@ -610,7 +620,7 @@ def test_a_region_is_searched_only_for_names_close_to_one_of_its_country() -> No
     fresh = Gazetteer.default().extended([])
     keys = [("location", "Qzxqzxqzxq", "TJ", "GBAO"), ("location", "Ruzvai", "TJ", "GBAO")]
     assert fresh.suggest_many(keys) == [None, "Ruzvay"]
-    searched = {(scope, queries[0]) for scope, queries in fresh._found}
+    searched = {(scope, queries[0]) for scope, found in fresh._found.items() for queries in found}
     assert searched == {
         (("location", "TJ", ""), "qzxqzxqzxq"),
         (("location", "TJ", ""), "ruzvai"),

@@ -74,6 +74,28 @@ def test_far_from_anything_has_no_suggestion(write_csv: Writer) -> None:
     assert report.findings[0].suggestion is None
 
 
+def test_names_known_nowhere_are_quoted_as_written(write_csv: Writer) -> None:
+    """Names no place bears share one judgement per country; each message still shows its
+    own name as Python's repr does (quotes, backslashes), in its own country."""
+    partial = " (the gazetteer does not list all of them there)"
+    report = check(
+        write_csv,
+        rows(
+            {"country": "Tajikistan", "admin1": "Khatlon", "admin2": "Qz'x\"dist"},
+            {"country": "Afghanistan", "location": "Qzz'village"},
+            {"country": "Tajikistan", "location": "Qzz'village"},
+            {"country": "Uzbekistan", "location": "Qzz\\v"},
+        ),
+    )
+    by_line = sorted(report.findings, key=lambda f: f.line)
+    assert [f.message for f in by_line] == [
+        r"""admin2 'Qz\'x"dist' is not a known district (admin2) of Tajikistan""",
+        """location "Qzz'village" is not a known place (location) of Afghanistan""" + partial,
+        """location "Qzz'village" is not a known place (location) of Tajikistan""" + partial,
+        r"location 'Qzz\\v' is not a known place (location) of Uzbekistan" + partial,
+    ]
+
+
 def test_unknown_name_is_not_also_a_hierarchy_finding(write_csv: Writer) -> None:
     report = check(write_csv, rows({**TJ_GBAO, "admin2": "Darvazz", "location": "Ruzvay"}))
     assert found(report) == [(2, "place.known", "admin2")]

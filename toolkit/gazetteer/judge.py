@@ -48,9 +48,26 @@ class Verdict(NamedTuple):
     column: str
     fields: tuple[tuple[str, str], ...]
     suggestion: str | None = None  # what the cell should say, when the judgement knows it
+    # a verdict shared by many names (judge_frame's names that no place bears anywhere):
+    # its fields hold ANY_NAME for the name, which the finding's value replaces (shown)
+    any_name: bool = False
 
     def message_fields(self) -> dict[str, str]:
         return dict(self.fields)
+
+    def named(self, value: str) -> Verdict:
+        """The verdict on one name: a shared verdict's fields completed with it."""
+        if not self.any_name:
+            return self
+        fields = tuple(
+            (key, value if text == ANY_NAME else text.replace(SHOWN_NAME, repr(value)))
+            for key, text in self.fields
+        )
+        return self._replace(fields=fields, any_name=False)
+
+
+ANY_NAME = "\x00name\x00"
+SHOWN_NAME = repr(ANY_NAME)  # how it shows in a message: where repr(value) goes
 
 
 def _filled(value: Any) -> bool:
@@ -104,12 +121,6 @@ class _Numbers:
             self.verdicts.append(verdict)
         return number
 
-    def add(self, verdict: Verdict) -> int:
-        """Number a verdict without looking it up: one of many that are all new (another
-        equal to it would get another number, which is harmless: numbers index the list)."""
-        self.verdicts.append(verdict)
-        return len(self.verdicts) - 1
-
 
 def judge_frame(
     gazetteer: Gazetteer, chains: pl.DataFrame, cells: dict[Any, Any]
@@ -150,26 +161,38 @@ def _with_cells(
     number: _Numbers,
 ) -> pl.DataFrame:
     """Per chain, whether its *column* cell names places in its country (_FOUND + column)
-    and the cell's verdict if not: judged once per distinct (value, country). A name no
-    place bears anywhere (most names of a file of unknown villages) is decided once, and its
-    verdicts are neither cached nor looked up (they are new: _Numbers.add)."""
+    and the cell's verdict if not: judged once per distinct (value, country). Names no
+    place bears anywhere (most names of a file of unknown villages) share one verdict per
+    country, whose message the finding's value completes (Verdict.any_name)."""
     pairs = frame.select(column, _CC).unique()
     values = pairs.get_column(column).unique().to_list()
-    nowhere = {v for v in values if _filled(v) and gazetteer.nowhere(column, v)}
+    nowhere = [v for v in values if _filled(v) and gazetteer.nowhere(column, v)]
+    lost = pl.col(column).is_in(pl.Series(nowhere, dtype=pl.String))
+    codes = pairs.filter(lost).get_column(_CC).unique().to_list()
+    shared = [
+        (cc, number(_unknown(gazetteer, column, cc)(ANY_NAME)._replace(any_name=True)))
+        for cc in codes
+    ]
     judged: list[tuple[str, str | None, bool, int | None]] = []
-    unknown: dict[str | None, Callable[[str], Verdict]] = {}
-    for value, cc in pairs.iter_rows():
-        if value in nowhere:
-            make = unknown.get(cc) or unknown.setdefault(cc, _unknown(gazetteer, column, cc))
-            judged.append((value, cc, False, number.add(make(value))))
-        elif _filled(value):
+    for value, cc in pairs.filter(~lost).iter_rows():
+        if _filled(value):
             key = (column, value, cc)
             cell = cells.get(key)
             if cell is None:
                 cell = cells[key] = _judge_column(gazetteer, column, value, cc)
             judged.append((value, cc, bool(cell[0]), number(cell[1])))
+    verdicts = pl.DataFrame(
+        shared, schema={_CC: pl.String, VERDICT + column: pl.Int32}, orient="row"
+    )
     schema = {column: pl.String, _CC: pl.String, _FOUND + column: pl.Boolean}
-    table = pl.DataFrame(judged, schema={**schema, VERDICT + column: pl.Int32}, orient="row")
+    table = pl.concat(
+        [
+            pl.DataFrame(judged, schema={**schema, VERDICT + column: pl.Int32}, orient="row"),
+            pairs.filter(lost)
+            .join(verdicts, on=_CC, how="left", nulls_equal=True)
+            .select(column, _CC, pl.lit(False).alias(_FOUND + column), VERDICT + column),
+        ]
+    )
     return frame.join(table, on=[column, _CC], how="left", nulls_equal=True)
 
 

@@ -110,7 +110,8 @@ class Gazetteer:
         self._indexes: dict[tuple[str, str, str], NameIndex] = {}
         # lookups remembered per name: bounded, since one gazetteer serves a whole process
         # (Gazetteer.default), which may read many files (a notebook, a test session)
-        self._found: Memo[tuple[tuple[str, str, str], tuple[str, ...]], str | None] = Memo()
+        # per scope searched: query tuple -> its best close name
+        self._found: Memo[tuple[str, str, str], dict[tuple[str, ...], str | None]] = Memo()
         self._resolved: Memo[tuple[str, str, str | None], tuple[Place, ...]] = Memo()
         self._staged: Memo[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = Memo()
         self._keys_of: dict[tuple[str, ...], frozenset[str]] = {}
@@ -377,23 +378,29 @@ class Gazetteer:
     ) -> pl.DataFrame:
         """*frame* with column *name*: the best close name of its queries (_QUERIES) in the
         scope (column, _CODE, *admin1*); null where the scope or the queries are null."""
+        scope = ["column", _CODE, "__in"]
         scoped = frame.with_columns(admin1.alias("__in"))
-        searches = scoped.select("column", _CODE, "__in", _QUERIES).drop_nulls().unique()
-        found: list[str | None] = []
-        wanted: dict[tuple[str, str, str], list[int]] = {}
-        rows = searches.rows()
-        for column, code, inside, number in rows:
-            wanted.setdefault((column, code, inside), []).append(number)
-        results: dict[tuple[str, str, str, int], str | None] = {}
-        for scope, numbers in wanted.items():
-            many = [asked[n] for n in numbers]
-            best = self._find(scope, many)
-            results.update(zip(((*scope, n) for n in numbers), best, strict=True))
-        found = [results[row] for row in rows]
-        table = searches.with_columns(pl.Series(name, found, dtype=pl.String))
-        return scoped.join(
-            table, on=["column", _CODE, "__in", _QUERIES], how="left", nulls_equal=False
-        ).drop("__in")
+        searches = (
+            scoped.select(*scope, _QUERIES)
+            .drop_nulls()
+            .unique()
+            .group_by(scope, maintain_order=True)
+            .agg(_QUERIES)
+        )
+        tables = [
+            pl.DataFrame(
+                {_QUERIES: numbers, name: self._find((column, code, inside), numbers, asked)},
+                schema={_QUERIES: pl.Int64, name: pl.String},
+            ).with_columns(
+                pl.lit(column).alias("column"),
+                pl.lit(code).alias(_CODE),
+                pl.lit(inside).alias("__in"),
+            )
+            for column, code, inside, numbers in searches.iter_rows()
+        ]
+        schema = {**dict.fromkeys(scope, pl.String), _QUERIES: pl.Int64, name: pl.String}
+        table = pl.concat([pl.DataFrame(schema=schema), *(t.select(list(schema)) for t in tables)])
+        return scoped.join(table, on=[*scope, _QUERIES], how="left", nulls_equal=False).drop("__in")
 
     def _scope_code(self, column: str, country: Any) -> str | None:
         """The country a column's suggestion is searched in ("" for the country column,
@@ -409,20 +416,25 @@ class Gazetteer:
         names = {p.name for p in self.resolve("admin1", admin1, country)}
         return names.pop() if len(names) == 1 else None
 
-    def _find(self, scope: tuple[str, str, str], many: list[tuple[str, ...]]) -> list[str | None]:
-        """The best close name of each query tuple in one scope (cached per scope and
-        queries; the rest found at once by NameIndex.best_many)."""
-        new = [queries for queries in dict.fromkeys(many) if (scope, queries) not in self._found]
-        known = {
-            queries: self._found[(scope, queries)]
-            for queries in many
-            if (scope, queries) in self._found
-        }
+    def _find(
+        self, scope: tuple[str, str, str], numbers: list[int], asked: list[tuple[str, ...]]
+    ) -> list[str | None]:
+        """The best close name in one scope of each query tuple asked[n] for n in *numbers*
+        (distinct): cached per scope and queries, the rest found at once by
+        NameIndex.best_many."""
+        found = self._found.get(scope)
+        if found is None:
+            found = self._found[scope] = {}
+        many = [asked[n] for n in numbers]
+        new = [queries for queries in many if queries not in found]
         if new:
             best = self._index(scope).best_many(new, with_words=bool(scope[1]))
-            for queries, name in zip(new, best, strict=True):
-                known[queries] = self._found[(scope, queries)] = name
-        return [known[queries] for queries in many]
+            if len(found) + len(new) > NAMES_CACHED:  # a bounded cache: keep this call's
+                asked_now = {queries: found[queries] for queries in many if queries in found}
+                found.clear()
+                found.update(asked_now)
+            found.update(zip(new, best, strict=True))
+        return [found[queries] for queries in many]
 
     def _index(self, scope: tuple[str, str, str]) -> NameIndex:
         if scope not in self._indexes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -58,56 +59,63 @@ class NameIndex:
         for a query of PRUNE_FROM+ trigrams (7+ letters) it is empty when fewer than a third
         of them occur in any name, or no name shares a third of the shorter one's trigrams
         (then no scorer finds it close: one edit spoils at most three trigrams)."""
-        asked = pl.DataFrame({"query": list(queries)}, schema={"query": pl.String})
-        asked = asked.with_row_index("q")
+        asked = pl.Series("query", list(queries), dtype=pl.String)
         grams = (  # (query number, trigram number in the scope or null), each trigram once
-            asked.select("q", pl.concat_str(pl.lit("  "), "query", pl.lit(" ")).alias("p"))
+            asked.to_frame()
+            .with_row_index("q")
+            .select("q", pl.concat_str(pl.lit("  "), "query", pl.lit(" ")).alias("p"))
             .with_columns(pl.int_ranges(0, pl.col("p").str.len_chars() - 2).alias("i"))
             .explode("i")
             .select("q", pl.col("p").str.slice(pl.col("i"), 3).alias("g"))
             .unique()
             .join(self._grams_frame, on="g", how="left")
-            .drop("g")
         )
         counts = grams.group_by("q").agg(pl.len().alias("n"), pl.col("gid").count().alias("hits"))
         long = pl.col("n") >= PRUNE_FROM
         kept = counts.filter(
             (pl.col("hits") > 0) & ~(long & (pl.col("hits") < MIN_SHARED * pl.col("n")))
         )
-        size = len(self.names)  # (query, name) pairs as one number: q * size + id
-        shared = (  # per query and name: the trigrams they share
-            grams.join(kept.select("q", "n"), on="q")
-            .join(self._postings_frame, on="gid")
-            .group_by((pl.col("q").cast(pl.Int64) * size + pl.col("id")).alias("pair"))
-            .agg(pl.len().alias("shared"), pl.col("n").first())
-            .with_columns(
-                (pl.col("pair") // size).alias("q"),
-                (pl.col("pair") % size).cast(pl.Int32).alias("id"),
-            )
-            .join(self._sizes_frame, on="id")
+        found = grams.join(kept.select("q"), on="q").drop_nulls("gid")
+        trigrams = np.zeros(len(asked), dtype=np.int64)  # per query number: its trigrams
+        trigrams[counts.get_column("q").to_numpy()] = counts.get_column("n").to_numpy()
+        q, ids = self._listed(
+            found.get_column("q").to_numpy().astype(np.int64),
+            found.get_column("gid").to_numpy().astype(np.int64),
+            trigrams,
         )
-        part = pl.col("shared") / pl.min_horizontal("size", "n")
-        close = (  # plain aggregations only: no per-group expressions
-            shared.group_by("q")
-            .agg(part.max().alias("part"), pl.col("n").first())
-            .filter((pl.col("n") < PRUNE_FROM) | (pl.col("part") >= MIN_SHARED))
-            .select("q")
-        )
-        most = int(counts.select(pl.col("n").max()).item() or 0) + 1  # more than any shares
-        ranked = (  # by query, then most trigrams shared, then name number
-            pl.col("q").cast(pl.Int64) * (size * most)
-            + (most - pl.col("shared").cast(pl.Int64)) * size
-            + pl.col("id").cast(pl.Int64)
-        )
-        listed = (
-            shared.join(close, on="q")
-            .sort(ranked)
-            .group_by("q", maintain_order=True)
-            .head(SHORTLIST)
-            .sort("q", "id")
-            .join(asked.with_columns(pl.col("q").cast(pl.Int64)), on="q", maintain_order="left")
-        )
-        return listed.select(pl.col("query").alias("q"), pl.col("id").cast(pl.Int64))
+        return pl.DataFrame({"q": asked.gather(q), "id": ids})
+
+    def _listed(
+        self, q: np.ndarray, gids: np.ndarray, trigrams: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """shortlists' (query number, name number) pairs, by query then name, from each
+        kept query's (query number, trigram number) pairs, with numpy: every trigram's
+        names (the postings), counted per pair, pruned and ranked per query."""
+        starts, ends = self._offsets[gids], self._offsets[gids + 1]
+        lengths = ends - starts
+        if not lengths.sum():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        size = len(self.names)  # a (query, name) pair as one number: q * size + id
+        pairs = np.repeat(q, lengths) * size + self._posted[np.arange(len(at)) + at]
+        pairs.sort(kind="stable")
+        first = _firsts(pairs)
+        shared = np.diff(np.append(first, len(pairs)))  # trigrams the pair shares
+        pairs = pairs[first]
+        q, ids = pairs // size, pairs % size
+        part = shared / np.minimum(self.sizes[ids], trigrams[q])
+        close = np.bincount(q, weights=part >= MIN_SHARED, minlength=len(trigrams)) > 0
+        keep = (close | (trigrams < PRUNE_FROM))[q]
+        q, ids, shared = q[keep], ids[keep], shared[keep]
+        if not len(q):
+            return q, ids
+        most = int(shared.max()) + 1  # by query, then most trigrams shared, then name number
+        order = np.argsort(q * most + (most - shared), kind="stable")
+        heads = _firsts(q[order])
+        rank = np.arange(len(order)) - np.repeat(heads, np.diff(np.append(heads, len(order))))
+        chosen = np.zeros(len(q), dtype=bool)
+        chosen[order[rank < SHORTLIST]] = True
+        return q[chosen], ids[chosen]
 
     @cached_property
     def _grams_frame(self) -> pl.DataFrame:
@@ -116,28 +124,21 @@ class NameIndex:
         return grams.to_frame().with_row_index("gid")
 
     @cached_property
-    def _postings_frame(self) -> pl.DataFrame:
-        """(trigram number, name number) for every trigram of every name."""
+    def _offsets(self) -> np.ndarray:
+        """Where each trigram's names start in _posted (by trigram number), and the end."""
         lengths = [len(ids) for ids in self.postings.values()]
-        gids = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)
-        ids = (
-            np.concatenate(list(self.postings.values()))
-            if lengths
-            else np.array([], dtype=np.int32)
-        )
-        return pl.DataFrame({"gid": gids, "id": ids})
+        return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
 
     @cached_property
-    def _names_frame(self) -> pl.DataFrame:
-        return (
-            pl.DataFrame({"name": self.names}, schema={"name": pl.String})
-            .with_row_index("id")
-            .cast({"id": pl.Int64})
-        )
+    def _posted(self) -> np.ndarray:
+        """The names of every trigram, trigram after trigram (postings as one array)."""
+        if not self.postings:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(list(self.postings.values())).astype(np.int64)
 
     @cached_property
-    def _sizes_frame(self) -> pl.DataFrame:
-        return pl.DataFrame({"id": np.arange(len(self.sizes), dtype=np.int32), "size": self.sizes})
+    def _names_array(self) -> np.ndarray:
+        return np.array(self.names, dtype=object)
 
     def best(self, queries: Sequence[str], with_words: bool) -> str | None:
         """The canonical name closest to any query, or None when nothing is close."""
@@ -150,13 +151,12 @@ class NameIndex:
         ranked by score, its first query with a hit. Within a query's shortlist the best
         score wins, ties going to the lower name number (as rapidfuzz's extractOne)."""
         out: list[str | None] = [None] * len(asked)
-        listed = self.shortlists({q: None for queries in asked for q in queries})
+        listed = self.shortlists(dict.fromkeys(q for queries in asked for q in queries))
         if listed.is_empty():
             return out  # most unknown names: nothing shares enough letters with them
         from rapidfuzz import fuzz
         from rapidfuzz.distance import OSA
 
-        pairs = listed.join(self._names_frame, on="id", maintain_order="left")
         steps: list[tuple[Any, float, bool, bool, Any]] = [  # similarity?, highest?, fits
             (fuzz.ratio, SUGGEST_CUTOFF, True, True, _any),  # the whole name close
             (OSA.distance, 1, False, False, _letters3),  # one edit away: "Gzaa" -> "Gaza"
@@ -164,48 +164,80 @@ class NameIndex:
         ]
         if with_words:  # a garbled name of several words ("Shohon Sh. Shokhin")
             steps.append((token_cover, TOKEN_CUTOFF, True, False, _words2))
-        listed_queries = set(listed.get_column("q").unique().to_list())
-        left = [i for i, queries in enumerate(asked) if not listed_queries.isdisjoint(queries)]
+        pairs = _Pairs(listed, self._names_array)
+        tuples_of: dict[str, list[int]] = {q: [] for q in pairs.queries}  # the listed ones
+        for i, queries in enumerate(asked):
+            for q in dict.fromkeys(queries):
+                if q in tuples_of:
+                    tuples_of[q].append(i)
+        left = {i for numbers in tuples_of.values() for i in numbers}
         for scorer, cutoff, similarity, highest, fits in steps:
-            wanted = {q for i in left for q in asked[i] if q in listed_queries and fits(q)}
-            hits = _hits(pairs.filter(pl.col("q").is_in(list(wanted))), scorer, cutoff, similarity)
-            for i in left:
+            wanted = {
+                q for q, numbers in tuples_of.items() if fits(q) and not left.isdisjoint(numbers)
+            }
+            hits = pairs.best(wanted, scorer, cutoff, similarity)
+            touched = sorted({i for q in hits for i in tuples_of[q] if i in left})
+            for i in touched:
                 found = [hits[q] for q in asked[i] if q in wanted and q in hits]
-                if found:
-                    name = max(found, key=lambda hit: hit[0])[1] if highest else found[0][1]
-                    out[i] = self.canonical[name]
-            left = [i for i in left if out[i] is None]
+                name = max(found, key=lambda hit: hit[0])[1] if highest else found[0][1]
+                out[i] = self.canonical[name]
+            left.difference_update(touched)
             if not left:
                 break
         return out
 
 
-def _hits(pairs: pl.DataFrame, scorer: Any, cutoff: float, similarity: bool) -> dict[str, Any]:
-    """Query -> (score, name) of its best name by one scorer, for the queries with a name
-    within the cutoff (at least it for a similarity, at most it for a distance)."""
-    if pairs.is_empty():
-        return {}
-    from rapidfuzz import process
+class _Pairs:
+    """A shortlist's (query, name) pairs as lists, scored scorer by scorer."""
 
-    scores = process.cpdist(
-        pairs.get_column("q").to_list(),
-        pairs.get_column("name").to_list(),
-        scorer=scorer,
-        score_cutoff=cutoff,  # scores past it are not exact, but never within it
-        dtype=np.float64,
-        workers=-1,
-    )
-    scored = pairs.with_columns(pl.Series("score", scores, dtype=pl.Float64))
-    within = pl.col("score") >= cutoff if similarity else pl.col("score") <= cutoff
-    best = (
-        scored.filter(within)
-        .sort("q", "score", "id", descending=[False, similarity, False])
-        .group_by("q", maintain_order=True)
-        .first()
-    )
-    sign = 1 if similarity else -1
-    rows = best.select("q", "score", "name").iter_rows()
-    return {q: (sign * score, name) for q, score, name in rows}
+    def __init__(self, listed: pl.DataFrame, names: np.ndarray) -> None:
+        self.q = listed.get_column("q")
+        self.query_list: list[str] = self.q.to_list()
+        self.ids = listed.get_column("id").to_numpy()
+        self.name_list: list[str] = names[self.ids].tolist()
+        self.queries = self.q.unique(maintain_order=True).to_list()
+
+    def best(
+        self, wanted: set[str], scorer: Any, cutoff: float, similarity: bool
+    ) -> dict[str, tuple[float, str]]:
+        """Query -> (score, name) of its best name by one scorer, for the *wanted* queries
+        with a name within the cutoff (at least it for a similarity, at most it for a
+        distance; a distance's score is negated, so that higher is better). Ties go to the
+        lower name number."""
+        if not wanted:
+            return {}
+        from rapidfuzz import process
+
+        queries, names, ids = self.query_list, self.name_list, self.ids
+        if len(wanted) < len(self.queries):
+            keep = self.q.is_in(list(wanted)).to_numpy()
+            queries = list(compress(queries, keep))
+            names = list(compress(names, keep))
+            ids = ids[keep]
+        scores = process.cpdist(
+            queries,
+            names,
+            scorer=scorer,
+            score_cutoff=cutoff,  # scores past it are not exact, but never within it
+            dtype=np.float64,
+            workers=-1,
+        )
+        sign = 1 if similarity else -1
+        within = np.flatnonzero(scores >= cutoff if similarity else scores <= cutoff)
+        best: dict[str, tuple[float, int, str]] = {}
+        for j in within.tolist():
+            key = (sign * float(scores[j]), -int(ids[j]), names[j])
+            held = best.get(queries[j])
+            if held is None or key[:2] > held[:2]:
+                best[queries[j]] = key
+        return {q: (score, name) for q, (score, _, name) in best.items()}
+
+
+def _firsts(sorted_values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array."""
+    if not len(sorted_values):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
 
 
 def _any(query: str) -> bool:

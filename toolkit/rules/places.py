@@ -18,6 +18,7 @@ from toolkit.gazetteer.judge import (
     HIERARCHY,
     KNOWN,
     PLACES,
+    SHOWN_NAME,
     UNVERIFIED,
     VERDICT,
     Chain,
@@ -162,9 +163,38 @@ class PlaceRule(Rule):
             .replace_strict(given, default=None, return_dtype=pl.String)
             .alias("suggestion"),
         )
+        picked = _with_names(picked, [n for n, v in found.items() if v.any_name])
         if self.id != HIERARCHY:  # a misplaced name is right, only in the wrong place
             picked = _with_suggestions(ctx, picked)
         return picked.select(list(EXPLAINED)).cast(EXPLAINED)  # type: ignore[arg-type]
+
+
+def _with_names(picked: pl.DataFrame, shared: list[int]) -> pl.DataFrame:
+    """The messages of the *shared* verdicts (Verdict.any_name) completed with each
+    finding's value, shown as repr() shows it (once per distinct value)."""
+    if not shared:
+        return picked
+    open_ = pl.col(_VERDICT).is_in(shared)
+    values = picked.filter(open_).get_column("value").unique()
+    shown = pl.DataFrame(
+        {"value": values, "__shown": [repr(v) for v in values.to_list()]},
+        schema={"value": pl.String, "__shown": pl.String},
+    )
+    parts = pl.col("message").str.splitn(SHOWN_NAME, 2)
+    return (
+        picked.join(shown, on="value", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(open_)
+            .then(
+                pl.concat_str(
+                    parts.struct.field("field_0"), "__shown", parts.struct.field("field_1")
+                )
+            )
+            .otherwise("message")
+            .alias("message")
+        )
+        .drop("__shown")
+    )
 
 
 def _with_suggestions(ctx: Context, picked: pl.DataFrame) -> pl.DataFrame:
