@@ -528,6 +528,44 @@ def test_a_real_process_ends_with_its_output_whole_and_its_exit_code(tmp_path: P
     )
 
 
+_SEES_ALLOCATOR_SETTING = """
+import os, sys
+seen = []
+class Watch:  # notes the setting polars' allocator will read, when polars is imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "polars":
+            seen.append(os.environ.get("_RJEM_MALLOC_CONF"))
+sys.meta_path.insert(0, Watch())
+from toolkit.cli import _short_lived
+_short_lived()
+import polars
+print(seen)
+"""
+
+
+@pytest.mark.parametrize(
+    ("own", "expected"),
+    [(None, "dirty_decay_ms:100,muzzy_decay_ms:0"), ("narenas:2", "narenas:2")],
+)
+def test_the_console_scripts_set_the_allocator_before_polars_loads(
+    own: str | None, expected: str
+) -> None:
+    """jemalloc reads its settings once, when polars is loaded: the console scripts must
+    set theirs before anything imports polars, and leave the user's own alone."""
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if own is not None:
+        env["_RJEM_MALLOC_CONF"] = own
+    done = subprocess.run(
+        [sys.executable, "-c", _SEES_ALLOCATOR_SETTING],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"[{expected!r}]\n"
+
+
 @pytest.mark.parametrize("which", ["input", "output", "config"])
 def test_a_path_in_a_folder_we_may_not_enter_is_one_line(tmp_path: Path, which: str) -> None:
     """Not a PermissionError traceback (folder expansion, config search, --output, --config)

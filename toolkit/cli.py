@@ -767,8 +767,17 @@ def _then_exit(command: Callable[[], object]) -> NoReturn:
     os._exit(code)
 
 
+# polars allocates with its own jemalloc, which keeps freed pages for 10 s before giving them
+# back: a large file's run then peaks with the memory of earlier phases still held (the raw
+# bytes, the parse's buffers). A tenth of a second returns them while the run goes on at
+# the same speed (bench/run.py: one-line records' peak 6.6x to 5.3x the file). Read once,
+# when polars is loaded; the user's own setting wins.
+_JEMALLOC = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:100,muzzy_decay_ms:0")
+
+
 def _short_lived() -> None:
     """What only a process that exits after one command may do (not CliRunner tests)."""
+    os.environ.setdefault(*_JEMALLOC)  # before anything imports polars
     from toolkit.gazetteer.lookup import freeze_when_loaded
 
     freeze_when_loaded()
