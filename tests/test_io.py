@@ -80,6 +80,30 @@ def test_cells_are_text_never_inferred() -> None:
 # ------------------------------------------------------------------ physical line numbers
 
 
+def test_a_read_table_is_one_chunk_per_column_with_every_cell(tmp_path: Path) -> None:
+    """polars parses a large file in chunks; read_table hands prepare() one chunk per
+    column (copied a column at a time), every cell where it was."""
+    path = tmp_path / "events.csv"
+    many = [{"record_id": f"r{i}", "event_id": f"e{i}", "count": str(i)} for i in range(60_000)]
+    path.write_text(csv_text(rows(*many)), encoding="utf-8")
+    parsed = parse_table(path, path.read_bytes())
+    assert max(parsed.frame.n_chunks("all")) > 1  # else this test proves nothing
+    table = read_table(path)
+    assert table.frame.n_chunks("all") == [1] * table.frame.width
+    assert table.frame.equals(parsed.frame)
+    assert table.frame.get_column("record_id")[[0, 59_999]].to_list() == ["r0", "r59999"]
+
+
+def test_one_chunk_each_takes_the_columns_it_is_given() -> None:
+    from toolkit.readers import one_chunk_each
+
+    columns = pl.concat([pl.DataFrame({"a": ["x"], "b": [1]})] * 3, rechunk=False).get_columns()
+    frame = one_chunk_each(columns)
+    assert columns == []  # their chunks are no longer held by the list
+    assert frame.n_chunks("all") == [1, 1]
+    assert frame.to_dict(as_series=False) == {"a": ["x", "x", "x"], "b": [1, 1, 1]}
+
+
 def test_lines_without_trailing_newline(tmp_path: Path) -> None:
     table = read_table(write_bytes(tmp_path, "a,b\n1,2\n3,4"))
     assert cells(table) == [("1", "2", 2), ("3", "4", 3)]

@@ -167,7 +167,7 @@ def _with_cells(
     pairs = frame.select(column, _CC).unique()
     values = pairs.get_column(column).unique().to_list()
     nowhere = [v for v in values if _filled(v) and gazetteer.nowhere(column, v)]
-    lost = pl.col(column).is_in(pl.Series(nowhere, dtype=pl.String))
+    lost = pl.col(column).is_in(pl.Series(nowhere, dtype=pl.String).implode())
     codes = pairs.filter(lost).get_column(_CC).unique().to_list()
     shared = [
         (cc, number(_unknown(gazetteer, column, cc)(ANY_NAME)._replace(any_name=True)))

@@ -9,7 +9,10 @@ text cells with each record's location (toolkit.readers.table); input is never w
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+
+import polars as pl
 
 from toolkit.errors import InputError
 from toolkit.readers.source import STDIN, ReadOptions, decompress, read_bytes, to_utf8
@@ -38,7 +41,20 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> Table:
     # one chunk per column, made once the file's bytes are freed: polars parses in chunks,
     # and the first column added to a chunked frame (prepare adds several) copies it all
     # while the chunked one is still held (peak memory)
-    return table.rechunked()
+    columns = table.frame.get_columns()
+    table = replace(table, frame=pl.DataFrame())  # the list holds the only reference
+    return replace(table, frame=one_chunk_each(columns))
+
+
+def one_chunk_each(columns: list[pl.Series]) -> pl.DataFrame:
+    """A frame of *columns*, each copied into one chunk in turn, which frees its chunks
+    (the list is emptied): rechunking a whole frame holds both copies of every column at
+    once (a copy of a text column is its 16-byte views: +260 MiB for a 148 MiB file of
+    17 short columns, against +16 MiB one column at a time)."""
+    out = []
+    while columns:
+        out.append(columns.pop(0).rechunk())
+    return pl.DataFrame(out)
 
 
 def parse_table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,6 @@ class Table:
     @property
     def rows(self) -> int:
         return self.frame.height
-
-    def rechunked(self) -> Table:
-        """This table with each column in one piece of memory."""
-        return replace(self, frame=self.frame.rechunk())
 
 
 def table_of(
