@@ -616,6 +616,35 @@ def test_best_many_is_extract_one_over_each_shortlist(gaz: Gazetteer) -> None:
     assert sum(e is not None for e in expected) > 20 and expected.count(None) > 5
 
 
+def test_the_suggestion_cache_is_bounded_over_all_its_scopes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Suggestions are cached per scope searched; the bound holds over every scope (a
+    long-lived process asking in many regions), and answers stay right after a reset."""
+    import toolkit.gazetteer.lookup as lookup
+
+    keys = [
+        (column, name, country, region)
+        for name in ("Ruzvai", "Darvozz", "Khorogg", "Qzxqv")
+        for column, country, region in (
+            ("location", "Tajikistan", "GBAO"),
+            ("admin2", "Tajikistan", None),
+            ("location", "Afghanistan", "Badakhshan"),
+            ("admin2", "Uzbekistan", None),
+        )
+    ]
+    expected = [Gazetteer.default().extended([]).suggest(*key) for key in keys]
+    monkeypatch.setattr(lookup, "NAMES_CACHED", 5)
+    fresh = Gazetteer.default().extended([])
+    got = []
+    for key in keys:
+        got.append(fresh.suggest(*key))
+        assert sum(len(found) for found in fresh._found.values()) <= 5
+    assert got == expected
+    assert fresh.suggest_many(keys) == expected  # 16 at once: more than the bound
+    assert "Ruzvay" in expected and None in expected
+
+
 def test_a_region_is_searched_only_for_names_close_to_one_of_its_country() -> None:
     fresh = Gazetteer.default().extended([])
     keys = [("location", "Qzxqzxqzxq", "TJ", "GBAO"), ("location", "Ruzvai", "TJ", "GBAO")]

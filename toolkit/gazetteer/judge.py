@@ -56,11 +56,12 @@ class Verdict(NamedTuple):
         return dict(self.fields)
 
     def named(self, value: str) -> Verdict:
-        """The verdict on one name: a shared verdict's fields completed with it."""
+        """The verdict on one name: a shared verdict's fields completed with it (where a
+        text shows SHOWN_NAME: its first place)."""
         if not self.any_name:
             return self
         fields = tuple(
-            (key, value if text == ANY_NAME else text.replace(SHOWN_NAME, repr(value)))
+            (key, value if text == ANY_NAME else text.replace(SHOWN_NAME, repr(value), 1))
             for key, text in self.fields
         )
         return self._replace(fields=fields, any_name=False)

@@ -110,8 +110,8 @@ class Gazetteer:
         self._indexes: dict[tuple[str, str, str], NameIndex] = {}
         # lookups remembered per name: bounded, since one gazetteer serves a whole process
         # (Gazetteer.default), which may read many files (a notebook, a test session)
-        # per scope searched: query tuple -> its best close name
-        self._found: Memo[tuple[str, str, str], dict[tuple[str, ...], str | None]] = Memo()
+        # per scope searched: query tuple -> its best close name (NAMES_CACHED in all, _find)
+        self._found: dict[tuple[str, str, str], dict[tuple[str, ...], str | None]] = {}
         self._resolved: Memo[tuple[str, str, str | None], tuple[Place, ...]] = Memo()
         self._staged: Memo[tuple[tuple[str, ...], str], tuple[tuple[Place, ...], ...]] = Memo()
         self._keys_of: dict[tuple[str, ...], frozenset[str]] = {}
@@ -422,17 +422,16 @@ class Gazetteer:
         """The best close name in one scope of each query tuple asked[n] for n in *numbers*
         (distinct): cached per scope and queries, the rest found at once by
         NameIndex.best_many."""
-        found = self._found.get(scope)
-        if found is None:
-            found = self._found[scope] = {}
+        found = self._found.setdefault(scope, {})
         many = [asked[n] for n in numbers]
         new = [queries for queries in many if queries not in found]
         if new:
             best = self._index(scope).best_many(new, with_words=bool(scope[1]))
-            if len(found) + len(new) > NAMES_CACHED:  # a bounded cache: keep this call's
+            held = sum(len(names) for names in self._found.values())
+            if held + len(new) > NAMES_CACHED:  # bounded over all scopes: start over
                 asked_now = {queries: found[queries] for queries in many if queries in found}
-                found.clear()
-                found.update(asked_now)
+                self._found.clear()
+                found = self._found[scope] = asked_now
             found.update(zip(new, best, strict=True))
         return [found[queries] for queries in many]
 

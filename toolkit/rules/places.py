@@ -171,7 +171,8 @@ class PlaceRule(Rule):
 
 def _with_names(picked: pl.DataFrame, shared: list[int]) -> pl.DataFrame:
     """The messages of the *shared* verdicts (Verdict.any_name) completed with each
-    finding's value, shown as repr() shows it (once per distinct value)."""
+    finding's value, shown as repr() shows it (once per distinct value), where the shared
+    message shows SHOWN_NAME (its first place, as Verdict.named)."""
     if not shared:
         return picked
     open_ = pl.col(_VERDICT).is_in(shared)
@@ -180,19 +181,10 @@ def _with_names(picked: pl.DataFrame, shared: list[int]) -> pl.DataFrame:
         {"value": values, "__shown": [repr(v) for v in values.to_list()]},
         schema={"value": pl.String, "__shown": pl.String},
     )
-    parts = pl.col("message").str.splitn(SHOWN_NAME, 2)
+    named = pl.col("message").str.replace(SHOWN_NAME, pl.col("__shown"), literal=True)
     return (
         picked.join(shown, on="value", how="left", maintain_order="left")
-        .with_columns(
-            pl.when(open_)
-            .then(
-                pl.concat_str(
-                    parts.struct.field("field_0"), "__shown", parts.struct.field("field_1")
-                )
-            )
-            .otherwise("message")
-            .alias("message")
-        )
+        .with_columns(pl.when(open_).then(named).otherwise("message").alias("message"))
         .drop("__shown")
     )
 
