@@ -319,6 +319,7 @@ def docs_page(folder: Path) -> str:
     return "\n".join(page.read_text() for page in pages)
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_list_the_failing_expectations(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     result = invoke(
@@ -333,6 +334,7 @@ def test_data_docs_list_the_failing_expectations(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_replace_an_earlier_site_but_never_another_folder(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     assert invoke(REAL / "events.csv", "--engine", "gx", "--data-docs", docs).exit_code == 0
@@ -347,6 +349,7 @@ def test_data_docs_replace_an_earlier_site_but_never_another_folder(tmp_path: Pa
     assert [p.name for p in other.iterdir()] == ["keep.txt"]
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_need_a_gx_engine_and_failed_runs_leave_no_site(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     message = one_line_error(invoke(REAL / "events.csv", "--data-docs", docs))
@@ -357,6 +360,7 @@ def test_data_docs_need_a_gx_engine_and_failed_runs_leave_no_site(tmp_path: Path
     assert list(tmp_path.iterdir()) == []  # neither the site nor its staging folder
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_library_api_writes_docs_for_one_call(tmp_path: Path) -> None:
     report = validate(REAL / "extraction_errors.csv", engine="gx", data_docs=tmp_path / "d")
     assert not report.valid
@@ -416,6 +420,7 @@ def test_unusable_gazetteer_is_the_same_one_line_error_for_both_engines(tmp_path
     assert len(set(messages.values())) == 1 and str(missing) in messages["gx"], messages
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_relative_folder_permissions_and_same_file_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,6 +440,7 @@ def test_data_docs_relative_folder_permissions_and_same_file_names(
     ]
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_never_replace_a_folder_with_inputs_or_another_site(tmp_path: Path) -> None:
     web = tmp_path / "web"
     web.mkdir()
@@ -449,6 +455,7 @@ def test_data_docs_never_replace_a_folder_with_inputs_or_another_site(tmp_path: 
     assert "would replace a folder holding" in message and data.is_file()
 
 
+@pytest.mark.slow  # a GX Data Docs site per test: CI runs them in its slow step
 def test_data_docs_folder_that_cannot_be_made_is_exit_2_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:
