@@ -169,7 +169,8 @@ def _with_cells(
     values = pairs.get_column(column).unique().to_list()
     nowhere = [v for v in values if _filled(v) and gazetteer.nowhere(column, v)]
     lost = pl.col(column).is_in(pl.Series(nowhere, dtype=pl.String).implode())
-    codes = pairs.filter(lost).get_column(_CC).unique().to_list()
+    unknown = pairs.filter(lost)
+    codes = unknown.get_column(_CC).unique().to_list()
     shared = [
         (cc, number(_unknown(gazetteer, column, cc)(ANY_NAME)._replace(any_name=True)))
         for cc in codes
@@ -189,9 +190,9 @@ def _with_cells(
     table = pl.concat(
         [
             pl.DataFrame(judged, schema={**schema, VERDICT + column: pl.Int32}, orient="row"),
-            pairs.filter(lost)
-            .join(verdicts, on=_CC, how="left", nulls_equal=True)
-            .select(column, _CC, pl.lit(False).alias(_FOUND + column), VERDICT + column),
+            unknown.join(verdicts, on=_CC, how="left", nulls_equal=True).select(
+                column, _CC, pl.lit(False).alias(_FOUND + column), VERDICT + column
+            ),
         ]
     )
     return frame.join(table, on=[column, _CC], how="left", nulls_equal=True)

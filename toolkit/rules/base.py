@@ -147,6 +147,11 @@ class Rule(ABC):
     def passes(frame: pl.LazyFrame, expr: pl.Expr) -> pl.LazyFrame:
         return frame.select(expr.fill_null(True).alias("passes"))
 
+    @staticmethod
+    def all_pass(frame: pl.LazyFrame) -> pl.LazyFrame:
+        """The passes column of a frame no row of which breaks the rule."""
+        return Rule.passes(frame, pl.repeat(True, pl.len()))  # one value per row
+
 
 def _plain(value: Any) -> Any:
     """A settings value as JSON (GX serialises expectation arguments as JSON): paths as
