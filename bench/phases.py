@@ -53,6 +53,7 @@ def _read_table(path: Path) -> Any:
     """toolkit.readers.read_table for a CSV, unrolled (scan and parse one after the other)."""
     import polars as pl
 
+    from toolkit.contract import load_contract
     from toolkit.readers import delimited, scan, source
     from toolkit.readers.table import table_of
 
@@ -63,7 +64,11 @@ def _read_table(path: Path) -> Any:
         "read: _parse_header", lambda: delimited._parse_header(path, data, ",", True)
     )
     starts, fields = timed("read: _scan_records (numpy)", lambda: scan._scan_records(data, comma))
-    raw = timed("read: _parse_frame (polars)", lambda: delimited._parse_frame(data, header, ","))
+    repeated = load_contract().repeated  # held as categories, as the checker reads them
+    raw = timed(
+        "read: _parse_frame (polars)",
+        lambda: delimited._parse_frame(data, header, ",", repeated),
+    )
     if starts is None or fields is None:
         starts, fields = timed(
             "read: _scan_records_slow", lambda: scan._scan_records_slow(path, data, comma)
@@ -118,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                         rule.check(ctx, lazy, column).collect()
                 except Exception as exc:  # a broken rule: report and go on
                     ROWS.append((f"{what} FAILED: {type(exc).__name__}: {exc}"[:110], 0, 0, 0))
-    schema = timed("engine: build_schema", lambda: pandera_engine.build_schema(ctx, rules))
+    schema = timed(
+        "engine: build_schema",
+        lambda: pandera_engine.build_schema(ctx, rules, dtypes=dict(frame.schema)),
+    )
     with phase("engine: schema.validate (lazy)"):
         try:
             schema.validate(frame, lazy=True)

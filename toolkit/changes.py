@@ -41,8 +41,9 @@ def changes_since(table: Table, ref: str, options: ReadOptions | None = None) ->
     if old is None:
         changed = frame
     else:
-        before = old.frame.select(
-            [pl.col(c) if c in old.header else pl.lit(None, pl.String).alias(c) for c in columns]
+        then = [pl.col(c) if c in old.header else pl.lit(None, pl.String) for c in columns]
+        before = old.frame.select(  # each column as the file now holds it (text or categories)
+            cell.cast(frame.schema[c]).alias(c) for cell, c in zip(then, columns, strict=True)
         ).unique()
         changed = frame.join(before, on=columns, how="anti", nulls_equal=True)
     events = (

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.progress import Say
     from toolkit.spark.engine import SparkRun
 
+from toolkit.categories import as_text, text
 from toolkit.config import Settings, load_settings
 from toolkit.engines import ENGINES, DataDocs, Failures, RunOptions
 from toolkit.errors import ConfigError, ToolkitError
@@ -69,7 +70,9 @@ def validate(
 
             refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
         say("reading")
-        table = read_table(path, options)
+        # the columns whose values recur, held as categories from the parse on (memory)
+        categories = replace(options or ReadOptions(), categories=ctx.contract.repeated)
+        table = read_table(path, categories)
         run = RunOptions(name=str(table.path), data_docs=docs)
         if changed_since is None:
             return _check_table(table, ctx, engine, run, say=say)
@@ -273,7 +276,7 @@ def explain(
     order = {rule.id: i for i, rule in enumerate(rules)}
     parts = [
         by_id[failure.rule]
-        .explain(ctx, frame, frame.select(pl.all().gather(failure.rows)), failure.column)
+        .explain(ctx, frame, as_text(frame.select(pl.all().gather(failure.rows))), failure.column)
         .with_columns(
             pl.lit(failure.rule).alias("rule"),
             pl.lit(ctx.settings.severity(failure.rule)).alias("severity"),
@@ -286,7 +289,7 @@ def explain(
     found = pl.concat(parts)
     where = frame.select(
         pl.col(LINE, "record_id", "event_id").gather(found[ROW]),
-        pl.col("country").gather(found[ROW]).alias(COUNTRY),
+        text("country").gather(found[ROW]).alias(COUNTRY),
     )
     columns = {name: i for i, name in enumerate(ctx.contract.names)}
     found = (

@@ -27,6 +27,7 @@ class Column:
     description: str
     vocabulary: str | None = None
     default: str | None = None
+    repeated: bool = False  # values recur from row to row: held as categories in memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,11 @@ class Contract:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def repeated(self) -> tuple[str, ...]:
+        """The columns whose values recur from row to row (held as polars categories)."""
+        return tuple(c.name for c in self.columns if c.repeated)
 
     def of_type(self, type_: str) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.type == type_)
@@ -98,6 +104,7 @@ def _parse(raw: dict[str, Any]) -> Contract:
             description=str(c.get("description", "")),
             vocabulary=c.get("vocabulary"),
             default=c.get("default"),
+            repeated=bool(c.get("repeated", False)),
         )
         for c in raw["columns"]
     )

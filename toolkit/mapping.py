@@ -269,6 +269,7 @@ def apply(table: Table, mapping: Mapping) -> Table:
 def _iso_date(cell: pl.Expr, formats: tuple[str, ...]) -> pl.Expr:
     """A date cell as YYYY-MM-DD where it is an ISO date-time at midnight or a date in one
     of *formats* (read exactly); any other cell as it is (value.type judges it)."""
+    cell = cell.cast(pl.String)  # a column the reader held as categories
     text = cell.str.strip_chars()
     readings = [text.str.extract(_MIDNIGHT, 1)]
     for fmt in formats:

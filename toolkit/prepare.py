@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.categories import as_categories, is_categories, per_value, text
 from toolkit.errors import InputError
 from toolkit.readers import WIDTH, Table
 from toolkit.rules.base import ROW, Context
@@ -31,15 +32,16 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     absent = [c for c in contract.names if c not in table.header]
     keys = ("record_id", "event_id")
     tidied = [c for c in table.header if c in keys or (c in contract.names and _typed(ctx, c))]
-    tidy = [_tidy(c) for c in _untidy(table.frame, tidied)]
-    source = _without_missing_values(table.frame, contract.names, ctx.settings.missing_values)
+    source = as_categories(table.frame, contract.repeated)
+    tidy = [_tidy(c, is_categories(source, c)) for c in _untidy(source, tidied)]
+    source = _without_missing_values(source, contract.names, ctx.settings.missing_values)
     frame = source.with_columns(
         *tidy,
         *(pl.lit(None, dtype=pl.String).alias(c) for c in absent),
         pl.lit(table.width, dtype=pl.Int32).alias(WIDTH),
     ).with_row_index(ROW)
-    typed = [parse_date(c) for c in contract.of_type("date")]
-    typed += [parse_count(c) for c in contract.of_type("count")]
+    typed = [per_value(frame, c, parse_date(c)) for c in contract.of_type("date")]
+    typed += [per_value(frame, c, parse_count(c)) for c in contract.of_type("count")]
     interval = count_interval(
         "count", "count_qualifier", ctx.settings.about_tolerance, "count_low", "count_high"
     )
@@ -54,8 +56,16 @@ def _without_missing_values(
     if not missing:
         return frame
     markers = pl.Series(missing, dtype=pl.String).implode()
+
+    def marked(column: str) -> pl.Expr:
+        if not is_categories(frame, column):
+            return pl.col(column).str.strip_chars().is_in(markers)
+        values = frame.get_column(column).unique().drop_nulls().cast(pl.String)
+        found = values.filter(values.str.strip_chars().is_in(markers))  # each value once
+        return pl.col(column).is_in(found.implode())
+
     return frame.with_columns(
-        pl.when(pl.col(c).str.strip_chars().is_in(markers)).then(None).otherwise(pl.col(c)).alias(c)
+        pl.when(marked(c)).then(None).otherwise(pl.col(c)).alias(c)
         for c in columns
         if c in frame.columns
     )
@@ -66,21 +76,22 @@ def _untidy(frame: pl.DataFrame, columns: list[str]) -> list[str]:
     rewritten (a rewritten column is a new copy of its strings)."""
     if not columns:
         return []
-    # strip_chars() drops what regex \s matches (Unicode White_Space), in half the time
-    found = frame.select(
-        (
-            (pl.col(c).str.strip_chars().str.len_bytes() != pl.col(c).str.len_bytes())
-            | (pl.col(c) == "")
-        )
-        .any()
-        .alias(c)
-        for c in columns
-    )
+
+    def untidy(column: str) -> pl.Expr:
+        # a column of categories: each distinct value once
+        cells = pl.col(column)
+        if is_categories(frame, column):
+            cells = cells.unique().cast(pl.String)
+        # strip_chars() drops what regex \s matches (Unicode White_Space), in half the time
+        return (cells.str.strip_chars().str.len_bytes() != cells.str.len_bytes()) | (cells == "")
+
+    found = frame.select(untidy(c).any().alias(c) for c in columns)
     return [c for c in columns if found[c].item()]
 
 
-def _tidy(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().replace("", None).alias(column)
+def _tidy(column: str, categories: bool) -> pl.Expr:
+    tidy = text(column).str.strip_chars().replace("", None)
+    return (tidy.cast(pl.Categorical) if categories else tidy).alias(column)
 
 
 def _typed(ctx: Context, column: str) -> bool:

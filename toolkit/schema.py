@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from toolkit.categories import as_text
 from toolkit.config import Settings
 from toolkit.prepare import prepare
 from toolkit.readers import table_from_frame
@@ -34,5 +35,6 @@ def pandera_schema(settings: Settings | None = None) -> pa.DataFrameSchema:
 
 
 def prepared(frame: Any, settings: Settings | None = None) -> pl.DataFrame:
-    """The frame the schema checks: contract columns, tidy cells and typed companions."""
-    return prepare(table_from_frame(frame), Context.of(settings))
+    """The frame the schema checks: contract columns, tidy cells and typed companions, all
+    text but those (the checker holds the repeated columns as categories; this is not it)."""
+    return as_text(prepare(table_from_frame(frame), Context.of(settings)))

@@ -57,10 +57,12 @@ def build_schema(
     rules: tuple[Rule, ...],
     crashes: list[Crash] | None = None,
     make_check: MakeCheck | None = None,
+    dtypes: dict[str, pl.DataType] | None = None,
 ) -> pa.DataFrameSchema:
     """The pandera schema for *rules* (the enabled ones) under *ctx*'s settings; what a
     check raises is appended to *crashes*. *make_check* makes each Check instead of the
-    engine's closure (the published YAML schema's registered checks)."""
+    engine's closure (the published YAML schema's registered checks). Columns are text,
+    but those *dtypes* names (the prepared frame's: repeated columns held as categories)."""
     crashes = [] if crashes is None else crashes
     make = make_check or (lambda rule, ctx, column: _check(rule, ctx, column, crashes))
     column_checks: dict[str, list[pa.Check]] = {name: [] for name in ctx.contract.names}
@@ -70,7 +72,9 @@ def build_schema(
             target = frame_checks if column is None else column_checks[column]
             target.append(make(rule, ctx, column))
     columns = {
-        name: pa.Column(pl.String, nullable=True, required=True, checks=checks)
+        name: pa.Column(
+            (dtypes or {}).get(name, pl.String), nullable=True, required=True, checks=checks
+        )
         for name, checks in column_checks.items()
     }
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name="event-record")
@@ -80,7 +84,7 @@ def run(
     ctx: Context, frame: pl.DataFrame, rules: tuple[Rule, ...], options: RunOptions
 ) -> list[Failures]:
     crashes: list[Crash] = []
-    schema = build_schema(ctx, rules, crashes)
+    schema = build_schema(ctx, rules, crashes, dtypes=dict(frame.schema))
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from toolkit.categories import as_text
 from toolkit.contract import Contract, load_contract
 from toolkit.readers import CELLS, LINE, WIDTH
 from toolkit.readers.table import table_of
@@ -42,7 +43,7 @@ def to_gx(
     contract = contract or load_contract()
     columns = [c for c in gx_columns(contract) if only is None or c in only]
     dates = [typed(c) for c in contract.of_type("date") if typed(c) in columns]
-    frame = prepared.select(columns).with_columns(
+    frame = as_text(prepared.select(columns)).with_columns(
         (
             pl.col(c).dt.year().cast(pl.Int64) * 10_000
             + pl.col(c).dt.month().cast(pl.Int64) * 100

@@ -49,7 +49,7 @@ def read_delimited(path: Path, data: bytes, options: ReadOptions, default: str =
         frame: pl.DataFrame | None
         names = [*header, *(f"__nameless{i}" for i in range(len(header), width))]
         try:
-            frame = _parse_frame(data, tuple(names), delimiter)
+            frame = _parse_frame(data, tuple(names), delimiter, options.categories)
         except (pl.exceptions.PolarsError, ValueError):
             check_utf8(path, data)  # say *where* the file is broken when we can
             frame = None
@@ -104,15 +104,18 @@ def _refuse_other_delimiter(path: Path, name: str, delimiter: str) -> None:
         )
 
 
-def _parse_frame(data: bytes, header: tuple[str, ...], delimiter: str) -> pl.DataFrame:
-    """All cells as text, short records padded and long ones cut to the header (the scan
-    counts their cells); raises polars' own errors (read_delimited turns them into
-    InputError)."""
+def _parse_frame(
+    data: bytes, header: tuple[str, ...], delimiter: str, categories: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """All cells as text (the *categories* columns as polars categories), short records
+    padded and long ones cut to the header (the scan counts their cells); raises polars'
+    own errors (read_delimited turns them into InputError)."""
     return pl.read_csv(
         data,
         has_header=True,
         new_columns=list(header),
         infer_schema=False,
+        schema_overrides={name: pl.Categorical for name in categories if name in header},
         separator=delimiter,
         quote_char='"',
         raise_if_empty=True,

@@ -16,11 +16,16 @@ _GZIP, _ZSTD = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read input files: their delimiter and text encoding (None: by the format:
-    comma or tab, UTF-8) and, for a spreadsheet, the sheet (None: the first)."""
+    comma or tab, UTF-8) and, for a spreadsheet, the sheet (None: the first).
+
+    *categories* names columns whose values recur from row to row: a delimited file's
+    reader holds them as polars categories from the parse on (memory; the checker passes
+    the contract's ``repeated`` columns). Other readers leave that to toolkit.prepare."""
 
     delimiter: str | None = None
     encoding: str | None = None
     sheet: str | None = None
+    categories: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.delimiter is not None and len(self.delimiter) != 1:

@@ -13,6 +13,8 @@ from collections.abc import Collection
 
 import polars as pl
 
+from toolkit.categories import text
+
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 COUNT_RE = r"^\d+$"
 COUNT_MAX = 2**63 - 1  # counts are 64-bit integers; a longer digit string is no count
@@ -38,14 +40,14 @@ def hi(column: str = "count") -> str:
 
 
 def parse_date(column: str) -> pl.Expr:
-    raw = pl.col(column)
+    raw = text(column)
     parsed = raw.str.to_date("%Y-%m-%d", strict=False)
     real = raw.str.contains(DATE_RE) & ~raw.str.starts_with("0000")  # there is no year 0
     return pl.when(real).then(parsed).otherwise(None).alias(typed(column))
 
 
 def parse_count(column: str) -> pl.Expr:
-    raw = pl.col(column)
+    raw = text(column)
     value = raw.str.to_integer(strict=False).cast(pl.Int64, strict=False)
     return pl.when(raw.str.contains(COUNT_RE)).then(value).otherwise(None).alias(typed(column))
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from toolkit.categories import as_text
 from toolkit.gazetteer.judge import (
     HIERARCHY,
     KNOWN,
@@ -89,9 +90,11 @@ def _judged(ctx: Context, frame: pl.LazyFrame) -> _Judged:
     if held is not None and held.places.equals(places):
         return held
     cells = ctx.shared.setdefault(_CELLS, Memo())  # bounded: GX reuses a context per process
-    chains, found = judge_frame(ctx.gazetteer, places.unique(), cells)
+    chains, found = judge_frame(ctx.gazetteer, as_text(places.unique()), cells)
     flags = chains.select(
-        *PLACES, *(_breaking(found, rule, c).alias(_name(rule, c)) for rule, c in _BREAKS)
+        # the chains as the rows hold them (categories or text), to join them
+        *(pl.col(c).cast(places.schema[c]) for c in PLACES),
+        *(_breaking(found, rule, c).alias(_name(rule, c)) for rule, c in _BREAKS),
     )
     counts = flags.select(pl.exclude(PLACES).sum()).row(0, named=True)
     breaking = [name for name, n in counts.items() if n]
