@@ -4,16 +4,19 @@ parsed as text is, and judged by every rule as text is."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import REAL, csv_text, rows
 from toolkit.categories import as_text, per_value
-from toolkit.checker import _check, mapped
+from toolkit.checker import _check, mapped, validate
+from toolkit.cli import main
 from toolkit.config import Settings, default_settings
 from toolkit.contract import load_contract
 from toolkit.engines import RunOptions
@@ -99,3 +102,30 @@ def test_every_rule_judges_categories_as_it_judges_text() -> None:
     categories, text = (report.findings for report in reports)
     assert len(categories) > 0 and {f.rule for f in categories} == set(breaks)
     assert categories == text
+
+
+def test_ids_mapped_from_a_repeated_column_are_reported_as_text(tmp_path: Path) -> None:
+    """A mapping may take event_id from a column the reader holds as categories (here
+    source): findings, the JSON report and a baseline still see text."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.event-toolkit.columns]\nevent_id = "source"\n', encoding="utf-8"
+    )
+    cells = rows(
+        {"event_id": "", "source": "Sputnik", "count": "10"},
+        {
+            "event_id": "",
+            "source": "Sputnik",
+            "role": "part",
+            "event_date": "2021-07-04",
+            "count": "10",
+        },
+    )
+    data = tmp_path / "events.csv"
+    data.write_text(csv_text(cells), encoding="utf-8")
+    report = validate(data)
+    assert report.findings and {f.event_id for f in report.findings} == {"Sputnik"}
+    assert {f.rule for f in report.findings} == {"event.consistent"}
+    result = CliRunner().invoke(main, ["validate", str(data), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    listed = json.loads(result.output)["failures"]
+    assert {(f["record_id"], f["event_id"]) for f in listed} == {("r2", "Sputnik")}

@@ -288,7 +288,9 @@ def explain(
         return ()
     found = pl.concat(parts)
     where = frame.select(
-        pl.col(LINE, "record_id", "event_id").gather(found[ROW]),
+        pl.col(LINE).gather(found[ROW]),
+        # as text: a mapping can make record_id or event_id of a column held as categories
+        *(text(c).gather(found[ROW]) for c in ("record_id", "event_id")),
         text("country").gather(found[ROW]).alias(COUNTRY),
     )
     columns = {name: i for i, name in enumerate(ctx.contract.names)}
