@@ -71,6 +71,18 @@ def test_prepare_tidies_categories_as_it_tidies_text(tmp_path: Path, from_csv: b
     ]
 
 
+def test_columns_the_file_lacks_are_held_as_the_contract_says() -> None:
+    table = table_from_frame(pl.DataFrame(rows({})).drop("location", "actor", "quote"))
+    frame = prepare(table, Context.of())
+    assert frame.schema["location"] == frame.schema["actor"] == pl.Categorical
+    assert frame.schema["quote"] == pl.String
+    assert frame.select(pl.col("location", "actor", "quote").is_null().all()).row(0) == (
+        True,
+        True,
+        True,
+    )
+
+
 def replace_missing(markers: tuple[str, ...]) -> Settings:
     return replace(default_settings(), missing_values=markers)
 

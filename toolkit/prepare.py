@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.categories import as_categories, is_categories, per_value, text
+from toolkit.contract import Contract
 from toolkit.errors import InputError
 from toolkit.readers import WIDTH, Table
 from toolkit.rules.base import ROW, Context
@@ -37,7 +38,7 @@ def prepare(table: Table, ctx: Context) -> pl.DataFrame:
     source = _without_missing_values(source, contract.names, ctx.settings.missing_values)
     frame = source.with_columns(
         *tidy,
-        *(pl.lit(None, dtype=pl.String).alias(c) for c in absent),
+        *(pl.lit(None, dtype=_held(contract, c)).alias(c) for c in absent),
         pl.lit(table.width, dtype=pl.Int32).alias(WIDTH),
     ).with_row_index(ROW)
     typed = [per_value(frame, c, parse_date(c)) for c in contract.of_type("date")]
@@ -92,6 +93,11 @@ def _untidy(frame: pl.DataFrame, columns: list[str]) -> list[str]:
 def _tidy(column: str, categories: bool) -> pl.Expr:
     tidy = text(column).str.strip_chars().replace("", None)
     return (tidy.cast(pl.Categorical) if categories else tidy).alias(column)
+
+
+def _held(contract: Contract, column: str) -> pl.DataType:
+    """How the prepared frame holds a contract column: a repeated one as categories."""
+    return pl.Categorical() if column in contract.repeated else pl.String()
 
 
 def _typed(ctx: Context, column: str) -> bool:
