@@ -71,8 +71,8 @@ def validate(
             refuse_inputs_inside(docs.directory, (path, *settings.gazetteer))
         say("reading")
         # the columns whose values recur, held as categories from the parse on (memory)
-        categories = replace(options or ReadOptions(), categories=ctx.contract.repeated)
-        table = read_table(path, categories)
+        reading = replace(options or ReadOptions(), categories=ctx.contract.repeated)
+        table = read_table(path, reading)
         run = RunOptions(name=str(table.path), data_docs=docs)
         if changed_since is None:
             return _check_table(table, ctx, engine, run, say=say)

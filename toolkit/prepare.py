@@ -58,12 +58,9 @@ def _without_missing_values(
         return frame
     markers = pl.Series(missing, dtype=pl.String).implode()
 
-    def marked(column: str) -> pl.Expr:
-        if not is_categories(frame, column):
-            return pl.col(column).str.strip_chars().is_in(markers)
-        values = frame.get_column(column).unique().drop_nulls().cast(pl.String)
-        found = values.filter(values.str.strip_chars().is_in(markers))  # each value once
-        return pl.col(column).is_in(found.implode())
+    def marked(column: str) -> pl.Expr | pl.Series:  # categories: each value judged once
+        mark = text(column).str.strip_chars().is_in(markers).alias("__marked")
+        return per_value(frame, column, mark)
 
     return frame.with_columns(
         pl.when(marked(c)).then(None).otherwise(pl.col(c)).alias(c)

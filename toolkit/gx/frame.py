@@ -78,7 +78,8 @@ def from_gx(data: pd.DataFrame) -> pl.DataFrame:
 
 @cache
 def _prepared_schema() -> dict[str, pl.DataType]:
-    """The dtypes prepare() gives each column (from an empty table)."""
+    """The dtypes prepare() gives each column (from an empty table), the repeated columns
+    as text: GX hands a metric text, and every rule reads either form."""
     from toolkit.prepare import prepare
     from toolkit.rules.base import Context
 
@@ -86,4 +87,4 @@ def _prepared_schema() -> dict[str, pl.DataType]:
     header = tuple(contract.names)
     empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
     table = table_of(Path("<schema>"), header, empty, [], [])
-    return dict(prepare(table, Context.of()).schema)
+    return dict(as_text(prepare(table, Context.of())).schema)
